@@ -1,0 +1,53 @@
+"""One SQLite connection per thread, configured for a web app served by several threads and
+several processes (gunicorn workers) sharing one database file."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def open_connection(path: str) -> sqlite3.Connection:
+    # isolation_level=None: autocommit, so every statement is its own transaction unless the
+    # store opens one explicitly; upserts with RETURNING are then atomic on their own.
+    connection = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    connection.row_factory = sqlite3.Row
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    # WAL lets readers work while one writer commits; NORMAL sync is safe with WAL (a power cut
+    # can lose the last commits, never corrupt the file).
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    return connection
+
+
+class ThreadConnections:
+    """Hands each thread its own connection, and remembers them all so close() releases every one
+    (check_same_thread is off only for that; a connection is still used by one thread)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = open_connection(self._path)
+            self._local.connection = connection
+            with self._lock:
+                self._all.append(connection)
+        return connection
+
+    def close_all(self) -> None:
+        with self._lock:
+            connections, self._all = self._all, []
+        for connection in connections:
+            connection.close()
+        # Threads that still hold a closed connection get a new one on their next call.
+        self._local = threading.local()

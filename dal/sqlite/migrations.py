@@ -1,0 +1,163 @@
+"""Numbered schema migrations for the SQLite store.
+
+Append new migrations at the end with the next number; never edit one that has shipped, because
+databases that already recorded its number will not run it again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT 'learner',
+            verified INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            last_login_at TEXT,
+            display_name TEXT NOT NULL DEFAULT '',
+            preferences TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX users_by_created ON users (created_at, id);
+
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            user_agent TEXT NOT NULL DEFAULT '',
+            ip TEXT NOT NULL DEFAULT '',
+            remember INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX sessions_by_user ON sessions (user_id, created_at);
+
+        CREATE TABLE one_time_tokens (
+            token_hash TEXT PRIMARY KEY,
+            purpose TEXT NOT NULL,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX one_time_tokens_by_user ON one_time_tokens (user_id);
+
+        CREATE TABLE counters (
+            key TEXT PRIMARY KEY,
+            value INTEGER NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+
+        CREATE TABLE activity_events (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (user_id, id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE lesson_cache (
+            key TEXT PRIMARY KEY,
+            content TEXT NOT NULL,
+            source TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            model TEXT NOT NULL DEFAULT '',
+            input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            hit_count INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE progress (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            lesson_id TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            hints_used INTEGER NOT NULL DEFAULT 0,
+            ai_hints_used INTEGER NOT NULL DEFAULT 0,
+            first_attempt_at TEXT,
+            last_attempt_at TEXT,
+            completed_at TEXT,
+            assisted INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_id, lesson_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE drafts (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            lesson_id TEXT NOT NULL,
+            code TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, lesson_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE usage_ledger (
+            day TEXT NOT NULL,
+            feature TEXT NOT NULL,
+            model TEXT NOT NULL,
+            calls INTEGER NOT NULL DEFAULT 0,
+            input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, feature, model)
+        ) WITHOUT ROWID;
+        """,
+    ),
+]
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements, so they can run inside one explicit transaction
+    (executescript would commit on its own)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()[:80]!r}")
+
+
+def apply_migrations(
+    connection: sqlite3.Connection, migrations: list[tuple[int, str]] = MIGRATIONS
+) -> list[int]:
+    """Apply, in order, the migrations not yet recorded; returns the numbers applied.
+
+    Everything runs in one IMMEDIATE transaction: two processes starting together (gunicorn
+    workers) serialise here instead of both applying the same migration.
+    """
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        applied = {number for (number,) in connection.execute("SELECT number FROM schema_migrations")}
+        newly_applied = []
+        for number, script in sorted(migrations):
+            if number in applied:
+                continue
+            for statement in _statements(script):
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO schema_migrations (number, applied_at) "
+                "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                (number,),
+            )
+            newly_applied.append(number)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return newly_applied

@@ -1,0 +1,381 @@
+"""SQLite implementation of the Store: the local-mode database, one file under instance/."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from dal.base import (
+    ActivityEvent,
+    Draft,
+    EmailTaken,
+    LessonCacheEntry,
+    NotFound,
+    OneTimeToken,
+    Page,
+    Progress,
+    Session,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    UsageRecord,
+    User,
+)
+from dal.encoding import decode_cursor, encode_cursor, new_event_id, optional_iso, to_iso, utc_now
+from dal.sqlite import rows
+from dal.sqlite.connections import ThreadConnections
+from dal.sqlite.migrations import apply_migrations
+
+# User fields update_user may change, with the column each is stored in and its encoder.
+_USER_COLUMNS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "password_hash": ("password_hash", str),
+    "role": ("role", str),
+    "verified": ("verified", lambda value: int(bool(value))),
+    "created_at": ("created_at", to_iso),
+    "last_login_at": ("last_login_at", optional_iso),
+    "display_name": ("display_name", str),
+    "preferences": ("preferences", json.dumps),
+}
+
+
+class SqliteStore(Store):
+    """A Store in one SQLite database file; safe to share between the threads of a process, and
+    between processes using the same file."""
+
+    def __init__(self, path: str) -> None:
+        self._connections = ThreadConnections(path)
+
+    # --- plumbing ---------------------------------------------------------------------------
+    def _run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        """Execute one statement and fetch every row (a RETURNING statement only finishes, and
+        releases the write lock, once its rows are consumed)."""
+        try:
+            return self._connections.get().execute(sql, params).fetchall()
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreUnavailable(f"sqlite: {error}") from error
+            raise
+
+    def init_schema(self) -> None:
+        apply_migrations(self._connections.get())
+
+    def close(self) -> None:
+        self._connections.close_all()
+
+    # --- users -----------------------------------------------------------------------------
+    def create_user(self, user: User) -> User:
+        created = User(**{**user.__dict__, "created_at": user.created_at or utc_now()})
+        try:
+            self._run(
+                "INSERT INTO users (id, email, password_hash, role, verified, created_at, last_login_at,"
+                " display_name, preferences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    created.id,
+                    created.email,
+                    created.password_hash,
+                    created.role,
+                    int(created.verified),
+                    to_iso(created.created_at),
+                    optional_iso(created.last_login_at),
+                    created.display_name,
+                    json.dumps(created.preferences),
+                ),
+            )
+        except sqlite3.IntegrityError as error:
+            if "users.email" in str(error):
+                raise EmailTaken(created.email) from error
+            raise StoreError(f"user {created.id} already exists") from error
+        return created
+
+    def get_user(self, user_id: str) -> User | None:
+        found = self._run("SELECT * FROM users WHERE id = ?", (user_id,))
+        return rows.user_from_row(found[0]) if found else None
+
+    def get_user_by_email(self, email: str) -> User | None:
+        found = self._run("SELECT * FROM users WHERE email = ?", (email,))
+        return rows.user_from_row(found[0]) if found else None
+
+    def update_user(self, user_id: str, **fields: Any) -> User:
+        unknown = set(fields) - set(_USER_COLUMNS)
+        if unknown:
+            raise ValueError(f"update_user cannot change {sorted(unknown)}")
+        if not fields:
+            user = self.get_user(user_id)
+            if user is None:
+                raise NotFound(f"user {user_id}")
+            return user
+        assignments = ", ".join(f"{_USER_COLUMNS[name][0]} = ?" for name in fields)
+        values = [_USER_COLUMNS[name][1](value) for name, value in fields.items()]
+        updated = self._run(f"UPDATE users SET {assignments} WHERE id = ? RETURNING *", (*values, user_id))  # noqa: S608 - column names come from _USER_COLUMNS
+        if not updated:
+            raise NotFound(f"user {user_id}")
+        return rows.user_from_row(updated[0])
+
+    def delete_user(self, user_id: str) -> None:
+        # Sessions, tokens, events, progress and drafts go with it: ON DELETE CASCADE.
+        self._run("DELETE FROM users WHERE id = ?", (user_id,))
+
+    def list_users(self, limit: int = 50, cursor: str | None = None) -> Page[User]:
+        if cursor is None:
+            found = self._run("SELECT * FROM users ORDER BY created_at DESC, id DESC LIMIT ?", (limit + 1,))
+        else:
+            position = decode_cursor(cursor)
+            found = self._run(
+                "SELECT * FROM users WHERE (created_at, id) < (?, ?)"
+                " ORDER BY created_at DESC, id DESC LIMIT ?",
+                (position.get("created_at"), position.get("id"), limit + 1),
+            )
+        users = [rows.user_from_row(row) for row in found[:limit]]
+        next_cursor = None
+        if len(found) > limit:
+            last = found[limit - 1]
+            next_cursor = encode_cursor({"created_at": last["created_at"], "id": last["id"]})
+        return Page(items=users, next_cursor=next_cursor)
+
+    # --- sessions --------------------------------------------------------------------------
+    def create_session(self, session: Session) -> None:
+        self._run(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen_at, user_agent, ip,"
+            " remember) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                session.id,
+                session.user_id,
+                to_iso(session.created_at),
+                to_iso(session.expires_at),
+                to_iso(session.last_seen_at),
+                session.user_agent,
+                session.ip,
+                int(session.remember),
+            ),
+        )
+
+    def get_session(self, session_id: str, now: datetime) -> Session | None:
+        found = self._run("SELECT * FROM sessions WHERE id = ? AND expires_at > ?", (session_id, to_iso(now)))
+        return rows.session_from_row(found[0]) if found else None
+
+    def touch_session(self, session_id: str, last_seen_at: datetime, expires_at: datetime) -> None:
+        self._run(
+            "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
+            (to_iso(last_seen_at), to_iso(expires_at), session_id),
+        )
+
+    def delete_session(self, session_id: str) -> None:
+        self._run("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    def list_user_sessions(self, user_id: str, now: datetime) -> list[Session]:
+        found = self._run(
+            "SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id",
+            (user_id, to_iso(now)),
+        )
+        return [rows.session_from_row(row) for row in found]
+
+    def delete_user_sessions(self, user_id: str, except_session_id: str | None = None) -> int:
+        deleted = self._run(
+            "DELETE FROM sessions WHERE user_id = ? AND id IS NOT ? RETURNING id",
+            (user_id, except_session_id),
+        )
+        return len(deleted)
+
+    # --- one-time tokens -------------------------------------------------------------------
+    def create_token(self, token: OneTimeToken) -> None:
+        self._run(
+            "INSERT INTO one_time_tokens (token_hash, purpose, user_id, created_at, expires_at, used_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                token.token_hash,
+                token.purpose,
+                token.user_id,
+                to_iso(token.created_at),
+                to_iso(token.expires_at),
+                optional_iso(token.used_at),
+            ),
+        )
+
+    def consume_token(self, token_hash: str, purpose: str, now: datetime) -> OneTimeToken | None:
+        # One statement checks and marks: of two concurrent calls only one matches `used_at IS NULL`.
+        found = self._run(
+            "UPDATE one_time_tokens SET used_at = :now WHERE token_hash = :hash AND purpose = :purpose"
+            " AND used_at IS NULL AND expires_at > :now RETURNING *",
+            {"now": to_iso(now), "hash": token_hash, "purpose": purpose},
+        )
+        return rows.token_from_row(found[0]) if found else None
+
+    # --- counters --------------------------------------------------------------------------
+    def increment_counter(self, key: str, expires_at: datetime, now: datetime, amount: int = 1) -> int:
+        # An expired counter restarts from `amount` with the new expiry, in the same statement.
+        found = self._run(
+            "INSERT INTO counters (key, value, expires_at) VALUES (:key, :amount, :expires)"
+            " ON CONFLICT (key) DO UPDATE SET"
+            "  value = CASE WHEN counters.expires_at <= :now THEN :amount ELSE counters.value + :amount END,"
+            "  expires_at = CASE WHEN counters.expires_at <= :now THEN :expires ELSE counters.expires_at END"
+            " RETURNING value",
+            {"key": key, "amount": amount, "expires": to_iso(expires_at), "now": to_iso(now)},
+        )
+        return int(found[0]["value"])
+
+    def get_counter(self, key: str, now: datetime) -> int:
+        found = self._run("SELECT value FROM counters WHERE key = ? AND expires_at > ?", (key, to_iso(now)))
+        return int(found[0]["value"]) if found else 0
+
+    def delete_counter(self, key: str) -> None:
+        self._run("DELETE FROM counters WHERE key = ?", (key,))
+
+    # --- activity --------------------------------------------------------------------------
+    def add_event(self, event: ActivityEvent) -> ActivityEvent:
+        stored = ActivityEvent(
+            user_id=event.user_id,
+            at=event.at,
+            kind=event.kind,
+            detail=event.detail,
+            id=new_event_id(event.at),
+        )
+        self._run(
+            "INSERT INTO activity_events (user_id, id, at, kind, detail) VALUES (?, ?, ?, ?, ?)",
+            (stored.user_id, stored.id, to_iso(stored.at), stored.kind, json.dumps(stored.detail)),
+        )
+        return stored
+
+    def list_events(
+        self, user_id: str, limit: int = 50, cursor: str | None = None, since: datetime | None = None
+    ) -> Page[ActivityEvent]:
+        # Event ids start with the event's time, so ordering by id orders by time.
+        conditions = ["user_id = ?"]
+        params: list[Any] = [user_id]
+        if cursor is not None:
+            conditions.append("id < ?")
+            params.append(str(decode_cursor(cursor).get("id")))
+        if since is not None:
+            conditions.append("at >= ?")
+            params.append(to_iso(since))
+        found = self._run(
+            f"SELECT * FROM activity_events WHERE {' AND '.join(conditions)} ORDER BY id DESC LIMIT ?",  # noqa: S608 - fixed condition strings
+            (*params, limit + 1),
+        )
+        events = [rows.event_from_row(row) for row in found[:limit]]
+        next_cursor = encode_cursor({"id": events[-1].id}) if len(found) > limit else None
+        return Page(items=events, next_cursor=next_cursor)
+
+    # --- settings --------------------------------------------------------------------------
+    def get_setting(self, key: str) -> Any | None:
+        found = self._run("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(found[0]["value"]) if found else None
+
+    def put_setting(self, key: str, value: Any) -> None:
+        self._run(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value)),
+        )
+
+    # --- lesson cache ----------------------------------------------------------------------
+    def get_cached_lesson(self, key: str, now: datetime) -> LessonCacheEntry | None:
+        found = self._run("SELECT * FROM lesson_cache WHERE key = ? AND expires_at > ?", (key, to_iso(now)))
+        return rows.lesson_from_row(found[0]) if found else None
+
+    def put_cached_lesson(self, entry: LessonCacheEntry) -> None:
+        self._run(
+            "INSERT OR REPLACE INTO lesson_cache (key, content, source, created_at, expires_at, model,"
+            " input_tokens, output_tokens, cost_usd, hit_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.key,
+                json.dumps(entry.content),
+                entry.source,
+                to_iso(entry.created_at),
+                to_iso(entry.expires_at),
+                entry.model,
+                entry.input_tokens,
+                entry.output_tokens,
+                entry.cost_usd,
+                entry.hit_count,
+            ),
+        )
+
+    def record_lesson_hit(self, key: str) -> None:
+        self._run("UPDATE lesson_cache SET hit_count = hit_count + 1 WHERE key = ?", (key,))
+
+    # --- progress and drafts ---------------------------------------------------------------
+    def get_progress(self, user_id: str, lesson_id: str) -> Progress | None:
+        found = self._run("SELECT * FROM progress WHERE user_id = ? AND lesson_id = ?", (user_id, lesson_id))
+        return rows.progress_from_row(found[0]) if found else None
+
+    def list_progress(self, user_id: str) -> list[Progress]:
+        found = self._run("SELECT * FROM progress WHERE user_id = ? ORDER BY lesson_id", (user_id,))
+        return [rows.progress_from_row(row) for row in found]
+
+    def record_attempt(self, user_id: str, lesson_id: str, at: datetime) -> Progress:
+        found = self._run(
+            "INSERT INTO progress (user_id, lesson_id, attempts, first_attempt_at, last_attempt_at)"
+            " VALUES (:user, :lesson, 1, :at, :at)"
+            " ON CONFLICT (user_id, lesson_id) DO UPDATE SET attempts = progress.attempts + 1,"
+            "  first_attempt_at = COALESCE(progress.first_attempt_at, :at), last_attempt_at = :at"
+            " RETURNING *",
+            {"user": user_id, "lesson": lesson_id, "at": to_iso(at)},
+        )
+        return rows.progress_from_row(found[0])
+
+    def record_hint(self, user_id: str, lesson_id: str, ai: bool = False) -> Progress:
+        column = "ai_hints_used" if ai else "hints_used"
+        found = self._run(
+            f"INSERT INTO progress (user_id, lesson_id, {column}) VALUES (?, ?, 1)"  # noqa: S608 - one of two fixed names
+            f" ON CONFLICT (user_id, lesson_id) DO UPDATE SET {column} = progress.{column} + 1 RETURNING *",
+            (user_id, lesson_id),
+        )
+        return rows.progress_from_row(found[0])
+
+    def mark_completed(self, user_id: str, lesson_id: str, at: datetime, assisted: bool) -> bool:
+        # The conflict branch only updates a record not yet completed; RETURNING then yields no row,
+        # so exactly one of several concurrent calls sees True.
+        found = self._run(
+            "INSERT INTO progress (user_id, lesson_id, completed_at, assisted) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id, lesson_id) DO UPDATE"
+            "  SET completed_at = excluded.completed_at, assisted = excluded.assisted"
+            "  WHERE progress.completed_at IS NULL"
+            " RETURNING 1",
+            (user_id, lesson_id, to_iso(at), int(assisted)),
+        )
+        return bool(found)
+
+    def get_draft(self, user_id: str, lesson_id: str) -> Draft | None:
+        found = self._run("SELECT * FROM drafts WHERE user_id = ? AND lesson_id = ?", (user_id, lesson_id))
+        return rows.draft_from_row(found[0]) if found else None
+
+    def save_draft(self, draft: Draft) -> None:
+        self._run(
+            "INSERT INTO drafts (user_id, lesson_id, code, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id, lesson_id)"
+            " DO UPDATE SET code = excluded.code, updated_at = excluded.updated_at",
+            (draft.user_id, draft.lesson_id, draft.code, to_iso(draft.updated_at)),
+        )
+
+    def delete_draft(self, user_id: str, lesson_id: str) -> None:
+        self._run("DELETE FROM drafts WHERE user_id = ? AND lesson_id = ?", (user_id, lesson_id))
+
+    # --- AI usage ledger -------------------------------------------------------------------
+    def add_usage(self, record: UsageRecord) -> None:
+        self._run(
+            "INSERT INTO usage_ledger (day, feature, model, calls, input_tokens, output_tokens, cost_usd)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (day, feature, model) DO UPDATE SET calls = calls + excluded.calls,"
+            "  input_tokens = input_tokens + excluded.input_tokens,"
+            "  output_tokens = output_tokens + excluded.output_tokens,"
+            "  cost_usd = cost_usd + excluded.cost_usd",
+            (
+                record.day.isoformat(),
+                record.feature,
+                record.model,
+                record.calls,
+                record.input_tokens,
+                record.output_tokens,
+                record.cost_usd,
+            ),
+        )
+
+    def list_usage(self, start: date, end: date) -> list[UsageRecord]:
+        found = self._run(
+            "SELECT * FROM usage_ledger WHERE day BETWEEN ? AND ? ORDER BY day, feature, model",
+            (start.isoformat(), end.isoformat()),
+        )
+        return [rows.usage_from_row(row) for row in found]
