@@ -1,0 +1,170 @@
+"""The offline provider: deterministic, no network, honest about what it is (DESIGN.md section 5).
+
+Hints come from the failing test's message, quizzes from the curated quiz bank, explanations and
+tutor answers from lesson passages (with citations), reviews from static checks. It cannot write a
+new lesson: that raises OfflineUnsupported and the caller shows the nearest curated lesson.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from services.ai import code_checks
+from services.ai.errors import OfflineUnsupported
+from services.ai.lesson_index import LessonIndex, Passage
+from services.ai.models import OFFLINE
+from services.ai.offline_hints import hint_from_failure
+from services.ai.provider import ProviderAnswer
+from services.ai.tasks import Task
+
+_PY_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+class OfflineProvider:
+    name = "offline"
+
+    def __init__(self, lesson_index: LessonIndex) -> None:
+        self._index = lesson_index
+
+    def complete(self, task: Task, payload: dict[str, Any], model: str = OFFLINE) -> ProviderAnswer:
+        answer = getattr(self, f"_{task.name}", None)
+        if answer is None:
+            raise OfflineUnsupported(f"the offline assistant cannot do {task.name!r}")
+        return ProviderAnswer(data=answer(payload), model=OFFLINE)
+
+    def _lesson(self, payload: dict[str, Any]) -> dict[str, Any]:
+        raise OfflineUnsupported("new lessons need a model; the offline assistant only serves the library")
+
+    def _hint(self, p: dict[str, Any]) -> dict[str, Any]:
+        failing = p.get("failing_tests") or []
+        if not failing:
+            return {"hint": "Run your code against the tests first: the hint follows the first failing test."}
+        return {"hint": hint_from_failure(failing[0], p.get("code", ""))[:600]}
+
+    def _quiz(self, p: dict[str, Any]) -> dict[str, Any]:
+        lesson = self._index.get(p.get("lesson_id", "")) or self._index.nearest_lesson(p["topic"])
+        if not lesson or not lesson.get("quiz"):
+            raise OfflineUnsupported(f"no quiz in the library about {p['topic']!r}")
+        count = max(1, min(5, int(p.get("count", 3))))
+        questions = [
+            {k: q[k] for k in ("question", "choices", "answer", "explanation")}
+            for q in lesson["quiz"][:count]
+        ]
+        return {"questions": questions, "citations": [{"lesson_id": lesson["id"], "title": lesson["title"]}]}
+
+    def _explain(self, p: dict[str, Any]) -> dict[str, Any]:
+        passages = self._index.search(
+            f"{p['concept']} {p.get('question', '')}", k=3, lesson_id=p.get("lesson_id")
+        )
+        if not passages:
+            return {"explanation": _nothing_found(p["concept"]), "key_points": [], "citations": []}
+        first = passages[0]
+        example = _first_code_block(passages)
+        prose = _PY_BLOCK.sub("", first.text).strip()
+        return {
+            "explanation": f"From the lesson \u201c{_cite_label(first)}\u201d:\n\n{_clip(prose, 1500)}",
+            "example": example[:1500],
+            "key_points": [f"See also \u201c{_cite_label(x)}\u201d" for x in passages[1:]],
+            "citations": [x.citation() for x in passages],
+        }
+
+    def _chat(self, p: dict[str, Any]) -> dict[str, Any]:
+        passages = self._index.search(p["question"], k=2, lesson_id=p.get("lesson_id"))
+        if not passages:
+            return {"answer": _nothing_found(p["question"][:80]), "citations": []}
+        first = passages[0]
+        answer = f"The lesson \u201c{_cite_label(first)}\u201d covers this:\n\n{_clip(first.text, 1200)}"
+        if len(passages) > 1:
+            answer += f"\n\nSee also \u201c{_cite_label(passages[1])}\u201d."
+        return {"answer": answer[:2000], "citations": [x.citation() for x in passages]}
+
+    def _review(self, p: dict[str, Any]) -> dict[str, Any]:
+        issues = code_checks.review_issues(p["code"])
+        summary = (
+            f"The static checks found {len(issues)} thing(s) to look at."
+            if issues
+            else "The static checks found no problems (they check names, imports, defaults, exceptions "
+            "and length; they do not run the code)."
+        )
+        return {"summary": summary, "issues": [i.to_dict() for i in issues]}
+
+    def _debug(self, p: dict[str, Any]) -> dict[str, Any]:
+        code = p["code"]
+        tree, syntax = code_checks.parse(code)
+        if syntax:
+            return {
+                "diagnosis": syntax.message,
+                "line": syntax.line,
+                "steps": [
+                    "Look at that line and the one before it: an unclosed bracket or quote, or a "
+                    "missing colon, is the usual cause."
+                ],
+            }
+        undefined = code_checks.undefined_names(tree) if tree else []
+        if undefined:
+            first = undefined[0]
+            return {
+                "diagnosis": first.message,
+                "line": first.line,
+                "steps": ["Define the name before you use it, or fix its spelling."],
+            }
+        error = str(p.get("error", "")).strip()
+        if error:
+            text = hint_from_failure({"name": "your run", "message": error}, code)
+            return {
+                "diagnosis": text[:1000],
+                "steps": [
+                    "Add a print() before the failing line to see the values.",
+                    "Run the smallest input that fails.",
+                ],
+            }
+        return {
+            "diagnosis": "The static checks found no error. Describe what goes wrong (the error message "
+            "or the wrong output) for a more specific answer.",
+            "steps": ["Run the code with a small input and compare the result with what you expect."],
+        }
+
+    def _optimize(self, p: dict[str, Any]) -> dict[str, Any]:
+        suggestions = code_checks.optimize_suggestions(p["code"])
+        summary = (
+            f"{len(suggestions)} suggestion(s) from the static checks."
+            if suggestions
+            else "The static checks found nothing to simplify."
+        )
+        return {"summary": summary, "suggestions": [s.to_dict() for s in suggestions]}
+
+    def _generate(self, p: dict[str, Any]) -> dict[str, Any]:
+        for passage in self._index.search(p["description"], k=5):
+            block = _first_code_block([passage])
+            if block:
+                return {
+                    "code": block[:4000],
+                    "explanation": "No model is available, so this is the closest example from the lesson "
+                    f"\u201c{_cite_label(passage)}\u201d. Adapt it to your task.",
+                    "citations": [passage.citation()],
+                }
+        raise OfflineUnsupported("no lesson example matches this description")
+
+
+def _cite_label(passage: Passage) -> str:
+    return f"{passage.title} \u2014 {passage.section}" if passage.section else passage.title
+
+
+def _first_code_block(passages: list[Passage]) -> str:
+    for passage in passages:
+        match = _PY_BLOCK.search(passage.text)
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " \u2026"
+
+
+def _nothing_found(subject: str) -> str:
+    return (
+        f"The offline assistant found no lesson passage about \u201c{subject}\u201d. Try other words, or "
+        "browse the lesson list."
+    )
