@@ -120,9 +120,7 @@ class Budget:
         raw: Any = self._store.get_setting(EMERGENCY_KEY)
         if not isinstance(raw, dict) or not raw.get("on"):
             return EmergencyState(False)
-        state = EmergencyState(
-            True, str(raw.get("reason", "")), str(raw.get("since", "")), str(raw.get("by", ""))
-        )
+        state = EmergencyState(True, str(raw.get("reason", "")), str(raw.get("since", "")), str(raw.get("by", "")))
         if state.reason == "auto" and state.since[:7] != self._clock().strftime("%Y-%m"):
             return EmergencyState(False)  # an automatic switch ends with its month
         return state

@@ -7,9 +7,7 @@ import builtins
 from dataclasses import dataclass
 
 _BUILTINS = frozenset(dir(builtins))
-_SHADOWED = frozenset(
-    {"list", "dict", "str", "int", "sum", "max", "min", "id", "input", "len", "type", "set"}
-)
+_SHADOWED = frozenset({"list", "dict", "str", "int", "sum", "max", "min", "id", "input", "len", "type", "set"})
 
 
 @dataclass(frozen=True)
@@ -71,9 +69,7 @@ def optimize_suggestions(code: str) -> list[Issue]:
         if isinstance(node, ast.For):
             out.extend(_loop_suggestions(node))
         elif isinstance(node, ast.If) and _returns_bool_literals(node):
-            out.append(
-                Issue(node.lineno, "info", "`if cond: return True else: return False` is `return cond`.")
-            )
+            out.append(Issue(node.lineno, "info", "`if cond: return True else: return False` is `return cond`."))
     return sorted(out, key=lambda i: (i.line, i.message))[:10]
 
 
@@ -103,9 +99,7 @@ def undefined_names(tree: ast.Module) -> list[Issue]:
 
 def _unused_imports(tree: ast.Module) -> list[Issue]:
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    used |= {
-        n.value.id for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-    }
+    used |= {n.value.id for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
     issues = []
     for node in tree.body:
         if isinstance(node, ast.Import | ast.ImportFrom):
@@ -162,11 +156,7 @@ def _loop_suggestions(node: ast.For) -> list[Issue]:
                 "`for i, item in enumerate(items)` (or just `for item in items`).",
             )
         )
-    if (
-        len(node.body) == 1
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Call)
-    ):
+    if len(node.body) == 1 and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Call):
         call = node.body[0].value
         if isinstance(call.func, ast.Attribute) and call.func.attr == "append":
             out.append(Issue(node.lineno, "info", "A loop that only appends can be a list comprehension."))
@@ -190,8 +180,7 @@ def _loop_suggestions(node: ast.For) -> list[Issue]:
                 Issue(
                     inner.lineno,
                     "info",
-                    "A loop inside a loop does n x m steps; a set or dict "
-                    "lookup can often replace the inner loop.",
+                    "A loop inside a loop does n x m steps; a set or dict lookup can often replace the inner loop.",
                 )
             )
     return out

@@ -87,9 +87,7 @@ class LessonIndex:
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [self.passages[index] for _, index in scored[:k]]
 
-    def nearest_lesson(
-        self, topic: str, language: str = "python", level: str | None = None
-    ) -> dict[str, Any] | None:
+    def nearest_lesson(self, topic: str, language: str = "python", level: str | None = None) -> dict[str, Any] | None:
         """The curated lesson whose title, topic and concepts best match; None when nothing does."""
         terms = set(words(topic))
         best: tuple[float, str] | None = None

@@ -48,15 +48,12 @@ class OfflineProvider:
             raise OfflineUnsupported(f"no quiz in the library about {p['topic']!r}")
         count = max(1, min(5, int(p.get("count", 3))))
         questions = [
-            {k: q[k] for k in ("question", "choices", "answer", "explanation")}
-            for q in lesson["quiz"][:count]
+            {k: q[k] for k in ("question", "choices", "answer", "explanation")} for q in lesson["quiz"][:count]
         ]
         return {"questions": questions, "citations": [{"lesson_id": lesson["id"], "title": lesson["title"]}]}
 
     def _explain(self, p: dict[str, Any]) -> dict[str, Any]:
-        passages = self._index.search(
-            f"{p['concept']} {p.get('question', '')}", k=3, lesson_id=p.get("lesson_id")
-        )
+        passages = self._index.search(f"{p['concept']} {p.get('question', '')}", k=3, lesson_id=p.get("lesson_id"))
         if not passages:
             return {"explanation": _nothing_found(p["concept"]), "key_points": [], "citations": []}
         first = passages[0]

@@ -12,9 +12,7 @@ import re
 from typing import Any
 
 _NAME_ERROR = re.compile(r"name '(\w+)' is not defined")
-_NOT_FOUND = re.compile(
-    r"(?:variable|function|class|name)?\s*`?'?(\w+)'?`? (?:was )?not (?:found|defined)", re.I
-)
+_NOT_FOUND = re.compile(r"(?:variable|function|class|name)?\s*`?'?(\w+)'?`? (?:was )?not (?:found|defined)", re.I)
 _IN_GLOBALS = re.compile(r"'(\w+)' in globals\(\)")
 _TYPE_WORD = re.compile(
     r"`?(\w+)`? should be an? (string|str|integer|int|float|number|boolean|bool|list|dict|tuple|set)"
@@ -94,9 +92,7 @@ def hint_from_failure(test: dict[str, str], code: str) -> str:
 
 def _missing_name_hint(missing: str, code: str) -> str:
     defined = _defined_names(code)
-    similar = [
-        n for n in defined if n.lower() == missing.lower() or n.replace("_", "") == missing.replace("_", "")
-    ]
+    similar = [n for n in defined if n.lower() == missing.lower() or n.replace("_", "") == missing.replace("_", "")]
     if similar:
         return (
             f"The tests look for `{missing}`, and you defined `{similar[0]}`. Names must match exactly, "
@@ -116,11 +112,7 @@ def _value_hint(got: str, expected: str, message: str) -> str:
             f"A check compares `{got}` with `{expected}` and they differ. Trace your code by hand with "
             "the test's input and see where the value changes."
         )
-    if (
-        isinstance(got_value, int)
-        and isinstance(expected_value, int)
-        and abs(got_value - expected_value) == 1
-    ):
+    if isinstance(got_value, int) and isinstance(expected_value, int) and abs(got_value - expected_value) == 1:
         return (
             f"Your code gives {got_value} where the test expects {expected_value}: off by one. Check "
             "where a loop or range starts and stops (range(n) stops before n), and < versus <=."
@@ -156,11 +148,7 @@ def _exception_hint(kind: str, detail: str, message: str, code: str) -> str:
         "RecursionError": "the function calls itself forever; check the base case",
     }.get(kind, "read the error message: it names what went wrong")
     detail = detail.strip()[:120]
-    return (
-        f"Your code raised {kind}{where}"
-        + (f": {detail}" if detail else "")
-        + f". That usually means {advice}."
-    )
+    return f"Your code raised {kind}{where}" + (f": {detail}" if detail else "") + f". That usually means {advice}."
 
 
 def _defined_names(code: str) -> list[str]:

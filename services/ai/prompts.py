@@ -32,10 +32,7 @@ def lesson_prompt(p: dict[str, Any]) -> tuple[str, str]:
         "fails at least one. Only the standard library, no files, input(), network or threads. "
         "Hints are ordered from gentle to specific and never contain solution code. " + _DATA_RULE
     )
-    user = (
-        f"Language: {clip(p['language'], 20)}\nLevel: {clip(p['level'], 20)}\n"
-        f"Topic: {_learner(p['topic'], 80)}"
-    )
+    user = f"Language: {clip(p['language'], 20)}\nLevel: {clip(p['level'], 20)}\nTopic: {_learner(p['topic'], 80)}"
     if p.get("feedback"):
         user += f"\nYour previous attempt was rejected: {clip(p['feedback'], 400)}. Fix that."
     return system, user

@@ -78,9 +78,7 @@ class AISettings:
             key = f"AI_{spec.name.upper()}"
             if key in config and spec.name not in ("models", "quotas"):
                 values[spec.name] = _coerce(config[key], spec.type)
-        models = {
-            t: str(config[f"AI_MODEL_{t.upper()}"]) for t in TASK_NAMES if f"AI_MODEL_{t.upper()}" in config
-        }
+        models = {t: str(config[f"AI_MODEL_{t.upper()}"]) for t in TASK_NAMES if f"AI_MODEL_{t.upper()}" in config}
         quotas = dict(DEFAULT_QUOTAS)
         quotas.update(
             {t: int(config[f"AI_QUOTA_{t.upper()}"]) for t in TASK_NAMES if f"AI_QUOTA_{t.upper()}" in config}

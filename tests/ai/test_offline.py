@@ -14,9 +14,7 @@ PAYLOADS = {
     "quiz": {"topic": "variables and data types"},
     "explain": {"concept": "variable names"},
     "chat": {"question": "How do I check the type of a variable?"},
-    "review": {
-        "code": "import os\ndef f(x=[]):\n    try:\n        return x == None\n    except:\n        pass\n"
-    },
+    "review": {"code": "import os\ndef f(x=[]):\n    try:\n        return x == None\n    except:\n        pass\n"},
     "debug": {"code": "def f(:\n  pass"},
     "optimize": {"code": "out = []\nfor i in range(len(xs)):\n    out.append(xs[i])\n"},
     "generate": {"description": "check the type of a variable"},

@@ -66,9 +66,7 @@ def test_off_schema_answer_is_retried_once_then_offline(store, clock, offline):
     result = service(provider, store, clock, offline).run("hint", HINT)
     assert result.source == "offline" and "could not be used" in result.note
     assert len(provider.calls) == 2
-    assert (
-        usage(store)[("Hints", NOVA_LITE)].calls == 4
-    )  # 2 + 2: every model call, paid or not
+    assert usage(store)[("Hints", NOVA_LITE)].calls == 4  # 2 + 2: every model call, paid or not
 
 
 def test_failure_without_offline_path_raises_unavailable(store, clock, offline):
