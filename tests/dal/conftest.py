@@ -8,16 +8,21 @@ test). A backend that cannot start is skipped with its reason, or fails the run 
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import boto3
 import pytest
+from moto import mock_aws
 
 from dal.base import Store
+from dal.dynamodb import DynamoStore
 from dal.sqlite import SqliteStore
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "moto"]
+REGION = "us-east-1"
 
 
 def unavailable(reason: str) -> None:
@@ -31,13 +36,65 @@ def unique_table_name() -> str:
     return f"codelearn-test-{uuid.uuid4().hex[:12]}"
 
 
+def dynamodb_client(endpoint_url: str | None = None):
+    """A client with dummy credentials: tests never reach a real AWS account."""
+    return boto3.client(
+        "dynamodb",
+        region_name=REGION,
+        endpoint_url=endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106 - dummy credentials for local servers
+    )
+
+
+class SerializedClient:
+    """A DynamoDB client whose requests are applied one at a time.
+
+    moto's in-memory DynamoDB is not atomic under threads (two concurrent ADDs can lose one),
+    whereas DynamoDB applies every single-item write atomically. Serialising requests gives moto
+    that guarantee, and only that: a store doing read-then-write in Python still races, so the
+    concurrency tests keep their meaning on this backend.
+    """
+
+    def __init__(self, client) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def serialized(*args, **kwargs):
+            with self._lock:
+                return attribute(*args, **kwargs)
+
+        return serialized
+
+
+@pytest.fixture(scope="session")
+def moto_client() -> SerializedClient:
+    """One client for every moto test (making a client costs ~0.2 s); each test's mock_aws()
+    still starts from an empty in-memory DynamoDB, and botocore routes the client's calls to it
+    whenever a mock is active."""
+    return SerializedClient(dynamodb_client())
+
+
 @pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:
+def store(request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     if request.param == "sqlite":
         backend = SqliteStore(str(tmp_path / "codelearn.db"))
         backend.init_schema()
         yield backend
         backend.close()
+    elif request.param == "moto":
+        # An endpoint override in the environment would send the mocked client elsewhere.
+        monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+        monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+        with mock_aws():
+            backend = DynamoStore(request.getfixturevalue("moto_client"), unique_table_name())
+            backend.init_schema()
+            yield backend
     else:  # pragma: no cover - guarded by BACKENDS
         raise AssertionError(f"unknown backend {request.param}")
 

@@ -1,0 +1,140 @@
+"""A thin layer over the boto3 DynamoDB client for one table: Python values in and out (the client
+speaks DynamoDB's typed JSON), errors translated, pages and batches handled."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from dal.base import StoreUnavailable
+from dal.dynamodb.errors import translate_errors
+from dal.encoding import decode_cursor, encode_cursor
+
+Item = dict[str, Any]
+
+BATCH_WRITE_LIMIT = 25  # DynamoDB refuses a BatchWriteItem with more requests
+_UNPROCESSED_RETRIES = 8
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def serialize(item: Item) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in item.items()}
+
+
+def deserialize(item: dict[str, Any]) -> Item:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+class Table:
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        return translate_errors(getattr(self.client, operation), operation, **params)
+
+    def get(self, key: Item) -> Item | None:
+        # Strongly consistent: a read right after a write (login after signup) must see it.
+        response = self.call("get_item", TableName=self.name, Key=serialize(key), ConsistentRead=True)
+        return deserialize(response["Item"]) if "Item" in response else None
+
+    def put(self, item: Item, **condition: Any) -> None:
+        self.call("put_item", TableName=self.name, Item=serialize(item), **_expression_params(condition))
+
+    def update(self, key: Item, expression: str, **options: Any) -> Item:
+        """UpdateItem; `options` are condition, names, values and return_values (ALL_NEW unless
+        given). Raises ConditionFailed when the condition does not hold."""
+        response = self.call(
+            "update_item",
+            TableName=self.name,
+            Key=serialize(key),
+            UpdateExpression=expression,
+            ReturnValues=options.pop("return_values", "ALL_NEW"),
+            **_expression_params(options),
+        )
+        return deserialize(response.get("Attributes", {}))
+
+    def delete(self, key: Item, **condition: Any) -> None:
+        self.call("delete_item", TableName=self.name, Key=serialize(key), **_expression_params(condition))
+
+    def transact_put(self, items: list[tuple[Item, str]]) -> None:
+        """Put every item or none; each comes with its condition expression."""
+        self.call(
+            "transact_write_items",
+            TransactItems=[
+                {"Put": {"TableName": self.name, "Item": serialize(item), "ConditionExpression": condition}}
+                for item, condition in items
+            ],
+        )
+
+    def query_all(self, **params: Any) -> list[Item]:
+        items: list[Item] = []
+        request = {"TableName": self.name, **params}
+        while True:
+            response = self.call("query", **request)
+            items.extend(deserialize(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return items
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def query_page(
+        self, limit: int, cursor: str | None, key_attributes: tuple[str, ...], **params: Any
+    ) -> tuple[list[Item], str | None]:
+        """Up to `limit` items and the cursor of the next page, None when nothing follows.
+
+        Reads one item more than asked so the last page never hands out a cursor to an empty page;
+        the cursor is then the key of the last item returned, which the next query starts after.
+        """
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        request: dict[str, Any] = {"TableName": self.name, **params}
+        if cursor is not None:
+            request["ExclusiveStartKey"] = _start_key(cursor, key_attributes)
+        items: list[Item] = []
+        while len(items) <= limit:
+            request["Limit"] = limit + 1 - len(items)
+            response = self.call("query", **request)
+            items.extend(deserialize(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        if len(items) <= limit:
+            return items, None
+        last = items[limit - 1]
+        return items[:limit], encode_cursor({name: last[name] for name in key_attributes})
+
+    def batch_delete(self, keys: list[Item]) -> None:
+        """Delete the items, 25 per request, resending what DynamoDB leaves unprocessed."""
+        for start in range(0, len(keys), BATCH_WRITE_LIMIT):
+            chunk = keys[start : start + BATCH_WRITE_LIMIT]
+            requests = [{"DeleteRequest": {"Key": serialize(key)}} for key in chunk]
+            for attempt in range(_UNPROCESSED_RETRIES):
+                response = self.call("batch_write_item", RequestItems={self.name: requests})
+                requests = response.get("UnprocessedItems", {}).get(self.name, [])
+                if not requests:
+                    break
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            else:
+                raise StoreUnavailable(f"dynamodb batch_write_item: {len(requests)} deletes left unprocessed")
+
+
+def _expression_params(options: dict[str, Any]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if options.get("condition"):
+        params["ConditionExpression"] = options["condition"]
+    if options.get("names"):
+        params["ExpressionAttributeNames"] = options["names"]
+    if options.get("values"):
+        params["ExpressionAttributeValues"] = serialize(options["values"])
+    return params
+
+
+def _start_key(cursor: str, key_attributes: tuple[str, ...]) -> dict[str, Any]:
+    position = decode_cursor(cursor)
+    if set(position) != set(key_attributes) or not all(isinstance(value, str) for value in position.values()):
+        raise ValueError("invalid page cursor")
+    return serialize(position)
