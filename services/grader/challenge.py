@@ -1,0 +1,137 @@
+"""Turn a challenge's tests into what the sandbox runs, and the names the server expects back.
+
+Tests come as the seed's strings (`def test_x(): assert ...`) or as `Probe`s. Both are trusted
+content, so they are parsed, assert-rewritten and compiled here, in the server, once per distinct
+test list; the sandbox only receives code objects.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import marshal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from services.grader.assertions import rewrite_asserts
+from services.grader.errors import InvalidTests
+
+TEST_FILENAME = "<test>"
+_PLAIN_SCALARS = (type(None), bool, int, float, str)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A check whose verdict the server keeps: the sandbox only reports `expression`'s value.
+
+    `expression` is evaluated in the learner's namespace (e.g. ``"add(2, 3)"``); its value must be
+    plain data (None, bool, int, float, str and lists / tuples / dicts of them). The server compares
+    it with `expected`, which never leaves the server, using exact types - so learner objects with a
+    rigged `__eq__` cannot pass.
+    """
+
+    __test__ = False
+
+    name: str
+    expression: str
+    expected: Any
+
+
+@dataclass(frozen=True)
+class PreparedTests:
+    names: tuple[str, ...]            # in the order the report lists them
+    payload: bytes                    # marshalled list of (kind, name_or_None, code object)
+    probes: dict[str, Probe]          # name -> probe, for the server-side comparison
+
+
+def prepare_tests(tests: Sequence[str | Probe]) -> PreparedTests:
+    if isinstance(tests, str | bytes) or not isinstance(tests, Sequence):
+        raise InvalidTests("tests must be a list of test strings")
+    if not tests:
+        raise InvalidTests("This challenge has no tests, so it cannot be graded.")
+    key = []
+    probes: dict[str, Probe] = {}
+    for test in tests:
+        if isinstance(test, Probe):
+            _check_probe(test)
+            probes[test.name] = test
+            key.append((test.name, test.expression))
+        elif isinstance(test, str):
+            key.append(test)
+        else:
+            raise InvalidTests(f"each test must be a string or a Probe, not {type(test).__name__}")
+    names, payload = _compile(tuple(key))
+    return PreparedTests(names=names, payload=payload, probes=probes)
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(key: tuple[str | tuple[str, str], ...]) -> tuple[tuple[str, ...], bytes]:
+    names: list[str] = []
+    items: list[tuple[str, str | None, Any]] = []
+    for position, test in enumerate(key, start=1):
+        if isinstance(test, tuple):
+            name, expression = test
+            code = _compile_source(expression, "eval", position)
+            names.append(name)
+            items.append(("probe", name, code))
+            continue
+        tree = _parse(test, position)
+        defined = [
+            node.name for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test")
+        ]
+        if not defined:
+            raise InvalidTests(f"Test {position} does not define a test function (def test_...).")
+        names.extend(defined)
+        code = compile(rewrite_asserts(tree, test), TEST_FILENAME, "exec", dont_inherit=True)
+        items.append(("module", None, code))
+        items.extend(("test", name, None) for name in defined)
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise InvalidTests(f"Two tests share the name {duplicates[0]!r}.")
+    return tuple(names), marshal.dumps(items)
+
+
+def _parse(source: str, position: int) -> ast.Module:
+    try:
+        return ast.parse(source, TEST_FILENAME)
+    except (SyntaxError, ValueError) as exc:
+        raise InvalidTests(f"Test {position} is not valid Python: {exc}") from None
+
+
+def _compile_source(source: str, mode: str, position: int) -> Any:
+    try:
+        return compile(source, TEST_FILENAME, mode, dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        raise InvalidTests(f"Test {position} is not valid Python: {exc}") from None
+
+
+def _check_probe(probe: Probe) -> None:
+    if not isinstance(probe.name, str) or not probe.name.isidentifier():
+        raise InvalidTests(f"Probe name {probe.name!r} must be an identifier")
+    if not isinstance(probe.expression, str) or not probe.expression.strip():
+        raise InvalidTests(f"Probe {probe.name!r} needs an expression")
+    if not is_plain(probe.expected):
+        raise InvalidTests(f"Probe {probe.name!r}: expected value must be plain data")
+
+
+def is_plain(value: Any) -> bool:
+    if type(value) in _PLAIN_SCALARS:
+        return True
+    if type(value) in (list, tuple):
+        return all(is_plain(item) for item in value)
+    if type(value) is dict:
+        return all(type(k) in _PLAIN_SCALARS and is_plain(v) for k, v in value.items())
+    return False
+
+
+def plain_equal(expected: Any, actual: Any) -> bool:
+    """Equality that also requires the same types, so True is not 1 and 1.0 is not 1."""
+    if type(expected) is not type(actual):
+        return False
+    if type(expected) in (list, tuple):
+        return len(expected) == len(actual) and all(map(plain_equal, expected, actual))
+    if type(expected) is dict:
+        return expected.keys() == actual.keys() and all(plain_equal(v, actual[k]) for k, v in expected.items())
+    return bool(expected == actual)

@@ -1,0 +1,146 @@
+"""Grading Python submissions: prepare the tests, run the sandbox, turn its records into a Report."""
+
+from __future__ import annotations
+
+import ast
+import logging
+import subprocess
+import threading
+from collections.abc import Sequence
+
+from services.grader.challenge import PreparedTests, Probe, is_plain, plain_equal, prepare_tests
+from services.grader.limits import Limits
+from services.grader.preload import get_manifest
+from services.grader.report import Report, TestResult
+from services.grader.sandbox import RawRun, SandboxUser, run_sandbox
+from services.grader.seccomp import Installer
+
+NOT_RUN_AFTER_LOAD_ERROR = "Not run: your code raised an error while it was being loaded."
+NOT_RUN_AFTER_SYNTAX_ERROR = "Not run: your code has a syntax error."
+NOT_RUN = "Not run: the grader stopped before this test."
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = "The grader is not available on this server right now; please tell the site's team."
+
+
+class PythonLanguage:
+    name = "python"
+
+    def __init__(self, user: SandboxUser | None = None) -> None:
+        self._user = user or SandboxUser()
+        self._installer: Installer | None = None
+        self._lock = threading.Lock()
+
+    def grade(self, code: str, tests: Sequence[str | Probe], limits: Limits) -> Report:
+        prepared = prepare_tests(tests)
+        precheck = _precheck(code, prepared)
+        if precheck is not None:
+            return precheck
+        try:
+            raw = run_sandbox(
+                code, prepared.payload, len(prepared.names) + 2, limits,
+                get_manifest(), self._seccomp(), self._user,
+            )
+        except (OSError, RuntimeError, subprocess.SubprocessError):
+            log.exception("grader sandbox could not be started")
+            return _all_tests(prepared, "error", UNAVAILABLE, UNAVAILABLE)
+        return build_report(raw, prepared, limits)
+
+    def _seccomp(self) -> Installer:
+        with self._lock:
+            if self._installer is None:
+                self._installer = Installer()
+            return self._installer
+
+
+def _precheck(code: str, prepared: PreparedTests) -> Report | None:
+    """Content that can never compile gets a clear message without starting a sandbox."""
+    problem = None
+    if "\x00" in code:
+        problem = "Your code contains a NUL character (\\x00); remove it and submit again."
+    else:
+        try:
+            code.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            line = code.count("\n", 0, exc.start) + 1
+            problem = f"Your code contains bytes that are not valid text (line {line}); retype that line."
+    if problem is None:
+        return None
+    return _all_tests(prepared, "error", problem, NOT_RUN_AFTER_SYNTAX_ERROR)
+
+
+def _all_tests(prepared: PreparedTests, status: str, message: str, test_message: str,
+               output: str = "") -> Report:
+    tests = [TestResult(name, "error", test_message) for name in prepared.names]
+    return Report(status=status, tests=tests, message=message, output=output)
+
+
+def build_report(raw: RawRun, prepared: PreparedTests, limits: Limits) -> Report:
+    load, results = (raw.records[0], raw.records[1:]) if raw.records else (None, [])
+    if load is not None and load[0] == "load" and load[1] == "syntax":
+        return _all_tests(prepared, "error", load[2], NOT_RUN_AFTER_SYNTAX_ERROR)
+    if load is not None and load[0] == "load" and load[1] == "error":
+        return _all_tests(prepared, "error", "Your code raised an error while it was being loaded: "
+                          + load[2], NOT_RUN_AFTER_LOAD_ERROR, output=load[3])
+    tests: list[TestResult] = []
+    names = iter(prepared.names)
+    for record, expected_name in zip(results, names, strict=False):
+        test = _test_result(record, expected_name, prepared)
+        if test is None:
+            raw.tampered = True
+            break
+        tests.append(test)
+    finished = raw.finished and not raw.tampered and len(tests) == len(prepared.names)
+    output = load[3] if load is not None and load[0] == "load" else ""
+    if finished:
+        status = "pass" if tests and all(t.status == "pass" for t in tests) else "fail"
+        return Report(status=status, tests=tests, output=output)
+    status, message, current = _why_unfinished(raw, limits)
+    done = len(tests)
+    for position, name in enumerate(prepared.names[done:]):
+        tests.append(TestResult(name, "error", current if position == 0 else NOT_RUN))
+    return Report(status=status, tests=tests, message=message, output=output)
+
+
+def _test_result(record: tuple, expected_name: str, prepared: PreparedTests) -> TestResult | None:
+    if record[0] == "result" and len(record) == 5 and record[1] == expected_name \
+            and record[2] in ("pass", "fail", "error") and expected_name not in prepared.probes:
+        return TestResult(*(str(part) for part in record[1:]))
+    if record[0] == "probe" and len(record) == 4 and record[1] == expected_name \
+            and expected_name in prepared.probes:
+        return _probe_result(prepared.probes[expected_name], record[2], str(record[3]))
+    if record[0] == "result" and record[1] == expected_name and record[2] == "error":
+        return TestResult(expected_name, "error", str(record[3]), str(record[4]))
+    return None
+
+
+def _probe_result(probe: Probe, value_text: str, output: str) -> TestResult:
+    try:
+        value = ast.literal_eval(value_text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return TestResult(probe.name, "error", "The value could not be read.", output)
+    if is_plain(value) and plain_equal(probe.expected, value):
+        return TestResult(probe.name, "pass", "", output)
+    got = value_text if len(value_text) <= 160 else value_text[:157] + "..."
+    return TestResult(probe.name, "fail", f"{probe.expression} returned {got}, expected {probe.expected!r}",
+                      output)
+
+
+def _why_unfinished(raw: RawRun, limits: Limits) -> tuple[str, str, str]:
+    """(report status, report message, message for the test that was running)."""
+    if raw.wall_timeout:
+        text = f"Your code ran for more than {limits.wall_seconds:g} seconds and was stopped."
+        return "timeout", text, "Timed out: " + text
+    if raw.cpu_timeout:
+        text = f"Your code used more than {limits.cpu_seconds} seconds of CPU time and was stopped."
+        return "timeout", text, "Timed out: " + text
+    if raw.tampered:
+        text = "The grader could not verify the results of this run, so nothing counts as passed."
+        return "error", text, text
+    if raw.signal is not None:
+        text = "Your code crashed the Python interpreter (for example by recursing too deeply)."
+        return "error", text, text
+    if raw.exit_code is not None and raw.exit_code != 0 and not raw.records:
+        return "error", UNAVAILABLE, UNAVAILABLE
+    text = "Your code ended the program (for example with os._exit) before all tests had run."
+    return "error", text, text

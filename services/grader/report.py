@@ -1,0 +1,38 @@
+"""The result of grading one submission."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+RunStatus = Literal["pass", "fail", "error", "timeout"]
+TestStatus = Literal["pass", "fail", "error"]
+
+BUSY_MESSAGE = "The grader is busy right now - please try again in a few seconds."
+
+
+@dataclass(frozen=True)
+class TestResult:
+    __test__ = False  # not a pytest test class, despite the name
+
+    name: str
+    status: TestStatus
+    message: str = ""
+    output: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    status: RunStatus
+    tests: list[TestResult] = field(default_factory=list)
+    duration_ms: float = 0.0
+    message: str = ""
+    output: str = ""  # what the code printed while it was being loaded, before any test
+    busy: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,372 @@
+"""The program that runs inside the grading sandbox (executed as `python -I -S -B sandbox_runner.py`).
+
+It must stay self-contained (with -I the script's folder is not on sys.path) and cheap to start:
+it uses only modules built into the interpreter plus `resource` and `_blake2`.
+
+Order matters:
+1. read the job from stdin (a marshal blob written by the server) and the preloaded modules' code
+   from an inherited sealed memfd; close both;
+2. import the extension modules lesson code may need, install an in-memory importer for the
+   pure-Python ones (they are executed lazily, on first import) and block every other import;
+3. drop root if it is root, then set RLIMIT_NOFILE to 0: from here no file, socket or /proc entry can
+   be opened - only the result pipe (fd given in the job) and /dev/null on fds 1-2 stay open;
+4. snapshot the builtins, then run the learner's code and the tests, writing one authenticated
+   record per step to the result pipe. Each record is `<mac> <repr(tuple)>` where mac is a keyed
+   BLAKE2 of the record under the per-run nonce; the nonce itself is dropped before learner code runs.
+"""
+
+import _blake2  # imported before the file system is closed off; the runner's own needs
+import builtins
+import marshal
+import posix
+import resource
+import sys
+
+# The runner's own lookups of builtins hit this snapshot, not the (learner-writable) builtins module.
+globals().update({k: v for k, v in vars(builtins).items() if not k.startswith("__")})
+_BUILTINS_SNAPSHOT = dict(vars(builtins))
+_AssertionError = AssertionError
+_MemoryError = MemoryError
+_RecursionError = RecursionError
+_write = posix.write
+_marshal_loads = marshal.loads
+_exc_info = sys.exc_info
+_ModuleSpec = sys.modules["_frozen_importlib"].ModuleSpec
+_BuiltinImporter = sys.modules["_frozen_importlib"].BuiltinImporter
+_FrozenImporter = sys.modules["_frozen_importlib"].FrozenImporter
+_DEFAULT_RECURSION_LIMIT = sys.getrecursionlimit()
+
+SOLUTION_FILENAME = "<solution>"
+MESSAGE_CHARS = 1000
+REPR_CHARS = 160
+TRUNCATED = "\n... [output truncated]"
+
+
+def _read_all(fd):
+    chunks = []
+    while True:
+        chunk = posix.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+class _MemoryImporter:
+    """Serves the preloaded pure-Python modules from code the server compiled once."""
+
+    def __init__(self, table):
+        self._table = table  # name -> (is_package, marshalled code)
+
+    def find_spec(self, name, path=None, target=None):
+        entry = self._table.get(name)
+        if entry is None:
+            return None
+        return _ModuleSpec(name, self, is_package=entry[0])
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        exec(_marshal_loads(self._table[module.__name__][1]), module.__dict__)  # noqa: S102 - trusted stdlib code
+
+
+class _NoMoreImports:
+    def __init__(self, available):
+        self._available = available
+
+    def find_spec(self, name, path=None, target=None):
+        raise ModuleNotFoundError(
+            f"No module named {name!r} here; the grader provides: {self._available}", name=name
+        )
+
+
+def _prepare_imports(job):
+    manifest_fd = job["manifest_fd"]
+    table, extensions = _marshal_loads(posix.pread(manifest_fd, job["manifest_size"], 0))
+    posix.close(manifest_fd)
+    memory = _MemoryImporter(table)
+    sys.meta_path.insert(2, memory)  # after built-in and frozen, before the file system
+    for name in extensions:
+        __import__(name)
+    sys.meta_path[:] = [_BuiltinImporter, _FrozenImporter, memory, _NoMoreImports(job["available"])]
+    sys.path[:] = []
+    sys.path_hooks[:] = []
+    sys.path_importer_cache.clear()
+
+
+def _lock_down(job):
+    if posix.geteuid() == 0:
+        # RLIMIT_NPROC does not bind root, and root could raise its hard limits again.
+        posix.setgroups([])
+        posix.setresgid(job["gid"], job["gid"], job["gid"])
+        posix.setresuid(job["uid"], job["uid"], job["uid"])
+    resource.setrlimit(resource.RLIMIT_NOFILE, (0, 0))
+
+
+class _Capture:
+    """A capped stand-in for sys.stdout / sys.stderr."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, cap):
+        self._parts = []
+        self._room = cap
+        self.truncated = False
+
+    def write(self, text):
+        if type(text) is not str:
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if self._room > 0:
+            data = text.encode("utf-8", "surrogatepass")[: self._room]
+            self._room -= len(data)
+            self._parts.append(data.decode("utf-8", "ignore"))
+            if self._room <= 0 and len(data) < len(text):
+                self.truncated = True
+        elif text:
+            self.truncated = True
+        return len(text)
+
+    def flush(self):
+        return None
+
+    def isatty(self):
+        return False
+
+    def value(self):
+        return "".join(self._parts) + (TRUNCATED if self.truncated else "")
+
+
+class _EmptyInput:
+    def readline(self, size=-1):
+        return ""
+
+    read = readline
+
+
+def _short(text, limit):
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _safe_repr(value):
+    try:
+        text = repr(value)
+        if type(text) is not str:
+            raise TypeError
+    except BaseException:
+        text = f"<{type(value).__name__} object>"
+    return _short(text, REPR_CHARS)
+
+
+def _safe_str(value):
+    try:
+        text = str(value)
+        return text if type(text) is str else ""
+    except BaseException:
+        return "<unprintable>"
+
+
+def explain_compare(left, op, right, left_text, right_text):
+    lines = [f"assert {_safe_repr(left)} {op} {_safe_repr(right)}"]
+    for value, text in ((left, left_text), (right, right_text)):
+        shown = _safe_repr(value)
+        if text != shown:
+            lines.append(f"  where {shown} = {_short(text, REPR_CHARS)}")
+    return "\n".join(lines)
+
+
+def explain_call(func_text, args, kwargs):
+    shown = [_safe_repr(arg) for arg in args] + [f"{name}={_safe_repr(value)}" for name, value in kwargs]
+    return f"assert {_short(func_text, REPR_CHARS)}({', '.join(shown)})"
+
+
+def explain_not(value, text):
+    message = f"assert not {_safe_repr(value)}"
+    return message if _safe_repr(value) == text else f"{message}\n  where {_safe_repr(value)} = {text}"
+
+
+def explain_value(value, text):
+    shown = _safe_repr(value)
+    return f"assert {shown}" if shown == text else f"assert {shown}\n  where {shown} = {_short(text, REPR_CHARS)}"
+
+
+def _describe(exc, memory_mb):
+    try:
+        return _describe_unsafe(exc, memory_mb)
+    except BaseException:
+        return "Your code raised an exception that cannot be displayed."
+
+
+def _describe_unsafe(exc, memory_mb):
+    kind = type(exc).__name__
+    if isinstance(exc, _MemoryError):
+        text = f"MemoryError: your code used more than the {memory_mb} MB of memory it may use"
+    elif isinstance(exc, SystemExit):
+        text = "SystemExit: the code called exit()"
+    elif isinstance(exc, _RecursionError):
+        text = "RecursionError: maximum recursion depth exceeded"
+    else:
+        detail = _safe_str(exc)
+        text = f"{kind}: {detail}" if detail else kind
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == SOLUTION_FILENAME:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if line is not None:
+        text += f" (line {line} of your code)"
+    return _short(text, MESSAGE_CHARS)
+
+
+def _describe_syntax_error(exc):
+    if not isinstance(exc, SyntaxError):  # e.g. ValueError for NUL bytes
+        return "SyntaxError: " + _safe_str(exc)
+    text = f"{type(exc).__name__}: {exc.msg}"
+    if exc.lineno:
+        text += f" (line {exc.lineno})"
+    source_line = (exc.text or "").rstrip("\n")
+    if source_line.strip():
+        stripped = source_line.lstrip()
+        caret = max((exc.offset or 1) - 1 - (len(source_line) - len(stripped)), 0)
+        text += f"\n    {_short(stripped, 200)}\n    {' ' * min(caret, 200)}^"
+    return text
+
+
+class _Run:
+    def __init__(self, job, mac):
+        self._mac = mac
+        self._fd = job["result_fd"]
+        self._seq = 0
+        self._cap = job["output_bytes"]
+        self._memory_mb = job["memory_mb"]
+
+    def emit(self, kind, *fields):
+        payload = repr((self._seq, kind) + fields).encode("utf-8", "backslashreplace")
+        self._seq += 1
+        digest = self._mac.copy()
+        digest.update(payload)
+        data = digest.hexdigest().encode() + b" " + payload + b"\n"
+        while data:
+            data = data[_write(self._fd, data):]
+
+    def call(self, action):
+        """Run action() with captured output; return (exception or None, value, output)."""
+        capture = _Capture(self._cap)
+        sys.stdout = sys.stderr = capture
+        sys.stdin = _EmptyInput()
+        error = value = None
+        try:
+            value = action()
+        except BaseException:
+            error = _exc_info()[1]
+        finally:
+            sys.stdout = sys.stderr = sys.__stdout__
+            sys.setrecursionlimit(_DEFAULT_RECURSION_LIMIT)
+            self._restore_builtins()
+        return error, value, capture.value()
+
+    def _restore_builtins(self):
+        current = vars(builtins)
+        for name, value in _BUILTINS_SNAPSHOT.items():
+            if current.get(name) is not value:
+                current[name] = value
+
+    def describe(self, exc):
+        return _describe(exc, self._memory_mb)
+
+
+def _to_plain(value, depth=0):
+    """Copy `value` into exact built-in types, or raise TypeError."""
+    kind = type(value)
+    if depth > 20:
+        raise TypeError("nested too deeply")
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind in (list, tuple):
+        return kind(_to_plain(item, depth + 1) for item in value)
+    if kind is dict:
+        return {_to_plain(k, depth + 1): _to_plain(v, depth + 1) for k, v in value.items()}
+    raise TypeError(f"a {kind.__name__} is not plain data")
+
+
+def _public_names(namespace):
+    exported = namespace.get("__all__")
+    if type(exported) in (list, tuple) and all(type(name) is str for name in exported):
+        names = exported
+    else:
+        names = [name for name in namespace if type(name) is str and not name.startswith("_")]
+    return {n: namespace[n] for n in names if n in namespace and n not in _BUILTINS_SNAPSHOT}
+
+
+def _run_tests(run, job):
+    items = _marshal_loads(job["tests"])
+    try:
+        code = compile(job["code"], SOLUTION_FILENAME, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, UnicodeError) as exc:
+        run.emit("load", "syntax", _describe_syntax_error(exc), "")
+        return
+    solution = {"__name__": "solution", "__builtins__": dict(_BUILTINS_SNAPSHOT)}
+    error, _, output = run.call(lambda: exec(code, solution))  # noqa: S102 - the sandboxed submission
+    if error is not None:
+        run.emit("load", "error", run.describe(error), output)
+        return
+    run.emit("load", "ok", "", output)
+    namespace = {"__name__": "test_solution", "__builtins__": dict(_BUILTINS_SNAPSHOT)}
+    namespace.update(_public_names(solution))
+    namespace.update({
+        "@AssertionError": _AssertionError, "@explain_compare": explain_compare,
+        "@explain_call": explain_call, "@explain_not": explain_not, "@explain_value": explain_value,
+    })
+    module_error = None
+    for kind, name, test_code in items:
+        if kind == "module":
+            error, _, _ = run.call(lambda c=test_code: exec(c, namespace))  # noqa: S102
+            module_error = None if error is None else "The test could not be set up: " + run.describe(error)
+        elif module_error is not None:
+            run.emit("result", name, "error", module_error, "")
+        elif kind == "test":
+            _run_one_test(run, namespace, name)
+        else:
+            _run_one_probe(run, namespace, name, test_code)
+
+
+def _run_one_test(run, namespace, name):
+    function = namespace.get(name)
+    error, _, output = run.call(function)
+    if error is None:
+        run.emit("result", name, "pass", "", output)
+    elif isinstance(error, _AssertionError):
+        message = _safe_str(error.args[0]) if error.args else "assert failed"
+        run.emit("result", name, "fail", _short(message, MESSAGE_CHARS), output)
+    else:
+        run.emit("result", name, "error", run.describe(error), output)
+
+
+def _run_one_probe(run, namespace, name, code):
+    error, value, output = run.call(lambda: _to_plain(eval(code, namespace)))  # noqa: S307 - probe, sandboxed
+    text = repr(value) if error is None else ""
+    if error is None and len(text) > run._cap:
+        run.emit("result", name, "error", "The value is too large to report.", output)
+    elif error is None:
+        run.emit("probe", name, text, output)
+    else:
+        run.emit("result", name, "error", run.describe(error), output)
+
+
+def main():
+    job = _marshal_loads(_read_all(0))
+    posix.close(0)
+    _prepare_imports(job)
+    mac = _blake2.blake2b(key=job.pop("nonce"), digest_size=16)
+    _lock_down(job)
+    run = _Run(job, mac)
+    del mac
+    _run_tests(run, job)
+    run.emit("done")
+    sys.stdout.flush()
+    posix._exit(0)  # skip interpreter teardown: nothing left to do, and it is faster
+
+
+if __name__ == "__main__":
+    main()
