@@ -20,8 +20,9 @@ from moto import mock_aws
 from dal.base import Store
 from dal.dynamodb import DynamoStore
 from dal.sqlite import SqliteStore
+from tests.dal.dynamodb_local import DynamoDBLocal, DynamoDBLocalUnavailable
 
-BACKENDS = ["sqlite", "moto"]
+BACKENDS = ["sqlite", "moto", "dynamodb_local"]
 REGION = "us-east-1"
 
 
@@ -80,6 +81,23 @@ def moto_client() -> SerializedClient:
     return SerializedClient(dynamodb_client())
 
 
+@pytest.fixture(scope="session")
+def dynamodb_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DynamoDBLocal]:
+    """One DynamoDB Local server for the session (its start costs seconds; tables are per test).
+    When it cannot start, pytest remembers the skip / failure for every test that asks for it."""
+    try:
+        server = DynamoDBLocal.start(tmp_path_factory.mktemp("dynamodb-local"))
+    except DynamoDBLocalUnavailable as reason:
+        unavailable(f"DynamoDB Local: {reason}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local_client(dynamodb_local: DynamoDBLocal):
+    return dynamodb_client(endpoint_url=dynamodb_local.endpoint_url)
+
+
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     if request.param == "sqlite":
@@ -95,6 +113,13 @@ def store(request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPa
             backend = DynamoStore(request.getfixturevalue("moto_client"), unique_table_name())
             backend.init_schema()
             yield backend
+    elif request.param == "dynamodb_local":
+        client = request.getfixturevalue("dynamodb_local_client")
+        table_name = unique_table_name()
+        backend = DynamoStore(client, table_name)
+        backend.init_schema()
+        yield backend
+        client.delete_table(TableName=table_name)  # the server lives all session: free its memory
     else:  # pragma: no cover - guarded by BACKENDS
         raise AssertionError(f"unknown backend {request.param}")
 
