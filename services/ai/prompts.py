@@ -52,6 +52,8 @@ def hint_prompt(p: dict[str, Any]) -> tuple[str, str]:
         f"Challenge:\n{clip(p['challenge'], 1500)}\n\nFailing tests:\n{failing or '- (none reported)'}\n\n"
         f"Hints already shown:\n{shown or '- none'}\n\nLearner's code:\n{_learner(p['code'], 3000)}"
     )
+    if p.get("rejected_because"):
+        user += f"\n\nYour previous hint was rejected ({clip(p['rejected_because'], 100)}). No code this time."
     return system, user
 
 
