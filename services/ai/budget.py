@@ -69,6 +69,9 @@ class Budget:
             )
         )
 
+    def usage(self, start: date, end: date) -> list[UsageRecord]:
+        return self._store.list_usage(start, end)
+
     # --- budget and projection -----------------------------------------------------------------
     def monthly_budget(self) -> float:
         override = self._store.get_setting(BUDGET_KEY)

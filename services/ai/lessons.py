@@ -15,14 +15,15 @@ from dal.base import LessonCacheEntry, Store
 from services.ai.errors import AIUnavailable
 from services.ai.hint_check import check_hint
 from services.ai.lesson_index import LessonIndex
+from services.ai.models import CACHE
 from services.ai.service import AIService
+from services.ai.tasks import TASKS
 from services.clock import Clock, utcnow
 
 LANGUAGES = ("python",)
 LEVELS = ("beginner", "intermediate", "advanced")
 _TOPIC = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ,.'()+#&:/?!-]*$")
-FEATURE = "AI lessons"
-CACHE = "cache"  # pseudo-model in the ledger: a lesson served from the cache, no model call
+FEATURE = TASKS["lesson"].feature
 
 
 class InvalidTopic(ValueError):

@@ -51,8 +51,14 @@ DEFAULT_TASK_MODELS: dict[str, str] = {
     "chat": NOVA_MICRO,
 }
 
-# Pseudo-model in the usage ledger for answers given without a model (calls avoided).
+# Pseudo-models in the usage ledger for work done without a model call (calls avoided), and for a
+# lesson view that needed a fresh generation (its model call is booked under "AI lessons").
 OFFLINE = "offline"
+CACHE = "cache"
+LIBRARY = "library"
+GENERATED = "generated"
+NO_MODEL = frozenset({OFFLINE, CACHE, LIBRARY})
+PSEUDO_MODELS = NO_MODEL | {GENERATED}
 
 _PROFILE_PREFIXES = {"us", "eu", "apac", "global"}
 
@@ -75,6 +81,6 @@ def price_of(model_id: str) -> ModelPrice:
 
 
 def cost_usd(model_id: str, input_tokens: int, output_tokens: int) -> float:
-    if model_id == OFFLINE:
+    if model_id in PSEUDO_MODELS:
         return 0.0
     return price_of(model_id).cost_usd(input_tokens, output_tokens)

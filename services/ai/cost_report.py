@@ -1,0 +1,126 @@
+"""What the admin cost page shows: spend by day and feature, calls made and avoided, cache hit rate,
+the month's projection against the budget, and the model/price table. Read from the usage ledger."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from services.ai.budget import Budget, EmergencyState
+from services.ai.models import CACHE, GENERATED, LIBRARY, MODELS, NO_MODEL, PSEUDO_MODELS, ModelPrice
+from services.ai.settings import TASK_NAMES, AISettings
+from services.ai.tasks import TASKS
+
+LESSON_VIEWS = "Lesson views"  # ledger feature the lesson pages write, one row per view source
+
+
+@dataclass
+class FeatureRow:
+    feature: str
+    model_calls: int = 0
+    calls_avoided: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+@dataclass
+class DayRow:
+    day: date
+    cost_usd: float = 0.0
+    model_calls: int = 0
+    calls_avoided: int = 0
+    by_feature: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class CostSummary:
+    start: date
+    end: date
+    days: list[DayRow]
+    features: list[FeatureRow]
+    total_cost_usd: float
+    model_calls: int
+    calls_avoided: int
+    lesson_views: int
+    lesson_views_without_model: int
+    ai_lesson_cache_hits: int
+    ai_lesson_generations: int
+    month_to_date_usd: float
+    projection_usd: float
+    budget_usd: float
+    emergency: EmergencyState
+    prices: list[ModelPrice]
+    task_models: dict[str, str]
+
+    @property
+    def no_model_share(self) -> float:
+        """Share of lesson views served from the library or the cache (the seed's "cache hit rate")."""
+        return self.lesson_views_without_model / self.lesson_views if self.lesson_views else 1.0
+
+    @property
+    def ai_lesson_hit_rate(self) -> float:
+        asked = self.ai_lesson_cache_hits + self.ai_lesson_generations
+        return self.ai_lesson_cache_hits / asked if asked else 0.0
+
+    @property
+    def over_budget(self) -> bool:
+        return self.projection_usd > self.budget_usd
+
+
+def record_lesson_view(budget: Budget, source: str) -> None:
+    """The lesson pages call this once per view: source library | cache | generated."""
+    if source not in (LIBRARY, CACHE, GENERATED):
+        raise ValueError(f"unknown lesson view source {source!r}")
+    budget.record(LESSON_VIEWS, source)
+
+
+def cost_summary(budget: Budget, settings: AISettings, now: datetime, days: int = 30) -> CostSummary:
+    end = now.date()
+    start = min(end - timedelta(days=days - 1), end.replace(day=1))
+    rows = budget.usage(start, end)
+    by_day = {start + timedelta(days=n): DayRow(start + timedelta(days=n)) for n in range((end - start).days + 1)}
+    features: dict[str, FeatureRow] = defaultdict(lambda: FeatureRow(""))
+    views = views_free = cache_hits = generations = 0
+    for row in rows:
+        day = by_day.setdefault(row.day, DayRow(row.day))
+        feature = features[row.feature]
+        feature.feature = row.feature
+        if row.feature == LESSON_VIEWS:
+            views += row.calls
+            views_free += row.calls if row.model in NO_MODEL else 0
+        elif row.model in NO_MODEL:
+            feature.calls_avoided += row.calls
+            day.calls_avoided += row.calls
+            cache_hits += row.calls if row.model == CACHE else 0
+        elif row.model not in PSEUDO_MODELS:
+            feature.model_calls += row.calls
+            day.model_calls += row.calls
+            generations += row.calls if row.feature == TASKS["lesson"].feature else 0
+        feature.input_tokens += row.input_tokens
+        feature.output_tokens += row.output_tokens
+        feature.cost_usd += row.cost_usd
+        day.cost_usd += row.cost_usd
+        day.by_feature[row.feature] = day.by_feature.get(row.feature, 0.0) + row.cost_usd
+    month_rows = [r for r in rows if r.day >= end.replace(day=1)]
+    month_to_date = sum(r.cost_usd for r in month_rows)
+    return CostSummary(
+        start=start,
+        end=end,
+        days=[by_day[d] for d in sorted(by_day)],
+        features=sorted(features.values(), key=lambda f: (-f.cost_usd, f.feature)),
+        total_cost_usd=sum(r.cost_usd for r in rows),
+        model_calls=sum(f.model_calls for f in features.values()),
+        calls_avoided=sum(f.calls_avoided for f in features.values()) + views_free,
+        lesson_views=views,
+        lesson_views_without_model=views_free,
+        ai_lesson_cache_hits=cache_hits,
+        ai_lesson_generations=generations,
+        month_to_date_usd=month_to_date,
+        projection_usd=budget.projection(now, spent=month_to_date),
+        budget_usd=budget.monthly_budget(),
+        emergency=budget.emergency(),
+        prices=list(MODELS.values()),
+        task_models={task: settings.model_for(task) for task in TASK_NAMES},
+    )
