@@ -90,14 +90,20 @@ class LessonIndex:
     def nearest_lesson(self, topic: str, language: str = "python", level: str | None = None) -> dict[str, Any] | None:
         """The curated lesson whose title, topic and concepts best match; None when nothing does."""
         terms = set(words(topic))
+        lesson_df = Counter(term for lesson_terms in self._lesson_terms.values() for term in set(lesson_terms))
+        total = len(self._lesson_terms)
         best: tuple[float, str] | None = None
         for lesson_id, lesson_terms in self._lesson_terms.items():
             lesson = self.lessons[lesson_id]
             if lesson.get("language", "python") != language:
                 continue
-            score = sum(1.0 for term in terms if term in lesson_terms)
-            if level and lesson.get("level") == level:
-                score += 0.25 if score else 0
+            score = 0.0
+            for term in terms:
+                tf = lesson_terms.get(term, 0)
+                if tf:  # saturating term frequency x rarity across lessons
+                    score += tf * 2.2 / (tf + 1.2) * math.log(1 + total / lesson_df[term])
+            if score and level and lesson.get("level") == level:
+                score *= 1.1
             if score > 0 and (best is None or score > best[0]):
                 best = (score, lesson_id)
         return self.lessons[best[1]] if best else None
