@@ -14,10 +14,11 @@ from typing import Any
 from flask import Flask
 
 import config
-from blueprints import auth, cli, errors, hardening, login, main, nav
+from blueprints import auth, cli, cli_lessons, errors, hardening, login, main, nav
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
 from services.grader import Grader
+from services.lessons.library import LessonLibrary
 from services.mail import Mailer, OutboxMailer, SesMailer
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -42,6 +43,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (main.bp, auth.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
+    cli_lessons.init_app(app)
     return app
 
 
@@ -147,3 +149,12 @@ def _build_services(app: Flask, instance_path: Path) -> None:
         concurrency=app.config["GRADER_CONCURRENCY"],
         queue_timeout_seconds=app.config["GRADER_QUEUE_SECONDS"],
     )
+    _build_lesson_services(app)
+
+
+def _build_lesson_services(app: Flask) -> None:
+    """The curated library is read once per process; views never touch the lesson files."""
+    lessons_dir = app.config["LESSONS_DIR"] or str(PROJECT_ROOT / "content" / "lessons")
+    app.config["LESSONS_DIR"] = lessons_dir
+    library, _problems = LessonLibrary.from_directory(lessons_dir)  # problems: logged; `flask lessons check`
+    app.extensions["codelearn.lesson_library"] = library

@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRADER_QUEUE_SECONDS", 10, "How long a submission waits for a grader before \"busy\"."),
     Setting("SUBMISSIONS_PER_MINUTE", 10, "Code submissions per learner per minute."),
     Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr."),
+    Setting("LESSONS_DIR", None, "Folder of the curated lesson files. Default `content/lessons` in the project."),
 )
 
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)

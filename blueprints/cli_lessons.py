@@ -1,0 +1,47 @@
+"""`flask lessons check` (prove every curated lesson) and `flask lessons new` (a skeleton to fill in)."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from blueprints.deps import service
+from services.errors import InvalidInput
+from services.lessons.check import check_library
+from services.lessons.skeleton import write_skeleton
+
+lessons_cli = AppGroup("lessons", help="Check and create curated lessons.")
+
+
+@lessons_cli.command("check")
+@click.option("--concurrency", default=2, show_default=True, help="Lessons graded at once.")
+def check(concurrency: int) -> None:
+    """Validate every lesson file, grade its solution and starter, run its examples."""
+    started = time.monotonic()
+    result = check_library(current_app.config["LESSONS_DIR"], service("grader"), concurrency=concurrency,
+                           progress=lambda problem: click.echo(str(problem), err=True))
+    count = len(result.problems)
+    click.echo(f"{result.lessons} lesson files checked in {time.monotonic() - started:.1f} s: "
+               f"{count} problem{'s' if count != 1 else ''}.")
+    if count:
+        raise SystemExit(1)
+
+
+@lessons_cli.command("new")
+@click.argument("language")
+@click.argument("level")
+@click.argument("topic")
+def new(language: str, level: str, topic: str) -> None:
+    """Write a skeleton lesson file for LANGUAGE LEVEL "TOPIC"."""
+    try:
+        path = write_skeleton(current_app.config["LESSONS_DIR"], language, level, topic)
+    except InvalidInput as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {path}. Fill in every TODO, then run `flask lessons check`.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(lessons_cli)

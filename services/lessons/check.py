@@ -1,0 +1,210 @@
+"""The content check behind `flask lessons check`: every curated lesson proved, not trusted.
+
+Per file: the format; across files: unique ids and orders, prerequisites that exist and form no
+cycle; per lesson: the reference solution passes every test, the starter fails at least one, and the
+```python blocks of the lesson text run in order in one namespace without raising.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from markdown_it import MarkdownIt
+
+from services.grader.errors import EmptySubmission, GradingInputError
+from services.grader.report import Report
+from services.lessons.library import FileProblem, lesson_files, read_lesson_file
+from services.lessons.model import Lesson
+
+BLOCK_TIMEOUT_SECONDS = 10.0
+_PYTHON_INFO = {"python", "py", "python3"}
+_parser = MarkdownIt("commonmark")
+
+# Runs in a fresh interpreter (-I: no user site, no environment) in an empty temp directory.
+_BLOCK_RUNNER = r"""
+import contextlib, io, json, sys, traceback
+blocks = json.loads(sys.stdin.read())
+namespace = {"__name__": "__main__"}
+for number, source in enumerate(blocks, 1):
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            exec(compile(source, f"<python block {number}>", "exec"), namespace)
+    except BaseException as exc:
+        line = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
+        print(json.dumps({"block": number, "error": line}))
+        sys.exit(1)
+print(json.dumps({"ok": len(blocks)}))
+"""
+
+
+class GradesCode(Protocol):
+    def grade(self, code: str, tests: list[str] | tuple[str, ...], *, language: str = "python") -> Report: ...
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    lessons: int
+    problems: list[FileProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def python_blocks(markdown: str) -> list[str]:
+    """The ```python fences of a Markdown text, in order (```text and others are not run)."""
+    blocks = []
+    for token in _parser.parse(markdown):
+        if token.type == "fence" and token.info.strip().split(" ")[0].lower() in _PYTHON_INFO:
+            blocks.append(token.content)
+    return blocks
+
+
+def run_blocks(blocks: list[str], timeout: float = BLOCK_TIMEOUT_SECONDS) -> str | None:
+    """Run the blocks in one namespace in a subprocess; the error in words, or None when all ran."""
+    if not blocks:
+        return None
+    with tempfile.TemporaryDirectory(prefix="lesson-blocks-") as workdir:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+        try:
+            done = subprocess.run(
+                [sys.executable, "-I", "-c", _BLOCK_RUNNER], input=json.dumps(blocks), capture_output=True,
+                text=True, cwd=workdir, env=env, timeout=timeout, check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return f"the lesson's python blocks did not finish within {timeout:g} s"
+    lines = done.stdout.strip().splitlines()
+    try:
+        verdict = json.loads(lines[-1]) if lines else {}
+    except ValueError:
+        verdict = {}
+    if done.returncode == 0 and "ok" in verdict:
+        return None
+    if "block" in verdict:
+        return f"python block {verdict['block']} of the lesson text raised {verdict['error']}"
+    return f"the lesson's python blocks failed (exit {done.returncode}): {done.stderr.strip()[-300:]}"
+
+
+def graph_problems(lessons: list[tuple[Lesson, str]]) -> list[FileProblem]:
+    """Unique orders per track, prerequisites that exist, and no prerequisite cycles."""
+    problems: list[FileProblem] = []
+    by_id = {lesson.id: lesson for lesson, _ in lessons}
+    where = {lesson.id: path for lesson, path in lessons}
+    orders: dict[tuple[str, int], str] = {}
+    for lesson, path in lessons:
+        other = orders.setdefault((lesson.language, lesson.order), lesson.id)
+        if other != lesson.id:
+            problems.append(FileProblem(path, lesson.id, f"order {lesson.order} is also used by {other}"))
+        for prerequisite in lesson.prerequisites:
+            if prerequisite not in by_id:
+                problems.append(FileProblem(path, lesson.id, f"prerequisite {prerequisite!r} does not exist"))
+    for cycle in _cycles(by_id):
+        problems.append(FileProblem(where[cycle[0]], cycle[0], "prerequisites form a cycle: " + " -> ".join(cycle)))
+    return problems
+
+
+def _cycles(by_id: dict[str, Lesson]) -> list[list[str]]:
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    found: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in by_id[node].prerequisites:
+            if nxt not in by_id:
+                continue
+            if state.get(nxt) == 1:
+                found.append(path[path.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for lesson_id in sorted(by_id):
+        if lesson_id not in state:
+            visit(lesson_id, [lesson_id])
+    return found
+
+
+def _grade(grader: GradesCode, code: str, lesson: Lesson) -> Report:
+    report = grader.grade(code, list(lesson.tests), language=lesson.language)
+    if report.busy:  # the pool is shared; one more wait before calling it a problem
+        report = grader.grade(code, list(lesson.tests), language=lesson.language)
+    return report
+
+
+def lesson_problems(lesson: Lesson, grader: GradesCode) -> list[str]:
+    """What is wrong with one well-formed lesson when its code is actually run."""
+    problems: list[str] = []
+    try:
+        solved = _grade(grader, lesson.solution, lesson)
+    except GradingInputError as exc:
+        problems.append(f"the reference solution cannot be graded: {exc}")
+    else:
+        if solved.busy:
+            problems.append("the grader stayed busy; run the check again")
+        elif not solved.passed:
+            failing = [f"{t.name} ({t.status}: {t.message})" for t in solved.tests if t.status != "pass"]
+            detail = "; ".join(failing) or solved.message
+            problems.append(f"the reference solution does not pass ({solved.status}): {detail}"[:600])
+    if lesson.starter.strip() != lesson.solution.strip():  # the format check reports equal ones
+        try:
+            started = _grade(grader, lesson.starter, lesson)
+        except EmptySubmission:
+            started = None  # an empty starter cannot pass
+        except GradingInputError as exc:
+            problems.append(f"the starter cannot be graded: {exc}")
+            started = None
+        if started is not None and started.passed:
+            problems.append("the starter passes every test; it must fail at least one")
+    blocks_error = run_blocks(python_blocks(lesson.lesson))
+    if blocks_error:
+        problems.append(blocks_error)
+    return problems
+
+
+def check_library(
+    root: str | Path, grader: GradesCode, *, concurrency: int = 2,
+    progress: Callable[[FileProblem], None] | None = None,
+) -> CheckResult:
+    """Check every lesson file under `root`; `progress` sees each problem as it is found."""
+    root = Path(root)
+    problems: list[FileProblem] = []
+
+    def report(found: Iterable[FileProblem]) -> None:
+        for problem in found:
+            problems.append(problem)
+            if progress:
+                progress(problem)
+
+    paths = lesson_files(root)
+    loaded: list[tuple[Lesson, str]] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        data, file_problems = read_lesson_file(path, root)
+        report(file_problems)
+        if data is None or file_problems:
+            continue
+        shown = file_problems[0].path if file_problems else str(path.relative_to(root.parent))
+        if data["id"] in seen:
+            report([FileProblem(shown, data["id"], f"id is also used by {seen[data['id']]}")])
+            continue
+        seen[data["id"]] = shown
+        loaded.append((Lesson.from_dict(data, path=shown), shown))
+    report(graph_problems(loaded))
+
+    def run(item: tuple[Lesson, str]) -> list[FileProblem]:
+        lesson, shown = item
+        return [FileProblem(shown, lesson.id, message) for message in lesson_problems(lesson, grader)]
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        for found in pool.map(run, loaded):
+            report(found)
+    return CheckResult(len(paths), problems)

@@ -1,0 +1,150 @@
+"""The lesson file format (content/README.md) as code: every problem of one lesson dict, in words."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from services.lessons.model import LEVELS
+
+KEYS: tuple[str, ...] = (
+    "id", "title", "language", "level", "topic", "order", "concepts", "prerequisites",
+    "lesson", "challenge", "starter", "solution", "tests", "hints", "quiz",
+)
+REQUIRED = frozenset(KEYS) - {"quiz"}
+TODO_MARKER = "TODO"
+_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+_CONCEPT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_TEST_NAME = re.compile(r"^def (test_\w+)\(\):", re.MULTILINE)
+# Fields where an unfinished skeleton leaves TODO markers; a starter may legitimately say "# TODO".
+_PROSE_FIELDS = ("title", "topic", "lesson", "challenge", "solution")
+
+
+def _text(data: dict[str, Any], key: str, problems: list[str], *, allow_empty: bool = False) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        problems.append(f"`{key}` must be a string")
+        return ""
+    if not allow_empty and not value.strip():
+        problems.append(f"`{key}` is empty")
+    return value
+
+
+def _texts(data: dict[str, Any], key: str, problems: list[str], low: int, high: int) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.append(f"`{key}` must be a list of non-empty strings")
+        return []
+    if not low <= len(value) <= high:
+        problems.append(f"`{key}` has {len(value)} items; expected {low}-{high}")
+    return value
+
+
+def validate_lesson(data: Any, *, stem: str | None = None, folder_level: str | None = None) -> list[str]:
+    """Problems of one lesson dict; an empty list means it follows the format."""
+    if not isinstance(data, dict):
+        return ["the file must hold one JSON object"]
+    problems: list[str] = []
+    missing = sorted(REQUIRED - data.keys())
+    if missing:
+        problems.append(f"missing keys: {', '.join(missing)}")
+    unknown = sorted(data.keys() - set(KEYS))
+    if unknown:
+        problems.append(f"unknown keys: {', '.join(unknown)}")
+    if missing:
+        return problems
+
+    lesson_id = _text(data, "id", problems)
+    language = _text(data, "language", problems)
+    if lesson_id and not _ID.match(lesson_id):
+        problems.append(f"id {lesson_id!r} must be lowercase words joined by hyphens")
+    if stem is not None and language and lesson_id != f"{language}-{stem}":
+        problems.append(f"id {lesson_id!r} must be {language + '-' + stem!r} (language + '-' + file name)")
+    level = _text(data, "level", problems)
+    if level not in LEVELS:
+        problems.append(f"level {level!r} must be one of {', '.join(LEVELS)}")
+    elif folder_level is not None and level != folder_level:
+        problems.append(f"level {level!r} does not match its folder {folder_level!r}")
+    for key in ("title", "topic", "lesson", "challenge", "solution"):
+        _text(data, key, problems)
+    _text(data, "starter", problems, allow_empty=True)
+    if isinstance(data["order"], bool) or not isinstance(data["order"], int) or data["order"] <= 0:
+        problems.append("`order` must be a positive whole number")
+    concepts = _texts(data, "concepts", problems, 1, 8)
+    bad = [c for c in concepts if not _CONCEPT.match(c)]
+    if bad:
+        problems.append(f"concepts must be lowercase-hyphen slugs: {', '.join(bad)}")
+    prerequisites = data["prerequisites"]
+    if not isinstance(prerequisites, list) or not all(isinstance(p, str) for p in prerequisites):
+        problems.append("`prerequisites` must be a list of lesson ids")
+    elif lesson_id in prerequisites:
+        problems.append("a lesson cannot be its own prerequisite")
+    _texts(data, "hints", problems, 1, 5)
+    problems.extend(_test_problems(_texts(data, "tests", problems, 3, 20)))
+    problems.extend(_quiz_problems(data.get("quiz")))
+    if isinstance(data["starter"], str) and data["starter"].strip() == str(data["solution"]).strip():
+        problems.append("the starter is the same as the solution; it must fail at least one test")
+    problems.extend(_syntax_problems(data))
+    problems.extend(_todo_problems(data))
+    return problems
+
+
+def _test_problems(tests: list[str]) -> list[str]:
+    problems, names = [], []
+    for number, source in enumerate(tests, 1):
+        match = _TEST_NAME.match(source)
+        if not match:
+            problems.append(f"test {number} must start with `def test_<name>():`")
+            continue
+        names.append(match.group(1))
+        try:
+            ast.parse(source)
+        except SyntaxError as exc:
+            problems.append(f"test {number} ({match.group(1)}) has a syntax error: {exc.msg} (line {exc.lineno})")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        problems.append(f"test names are repeated: {', '.join(duplicates)}")
+    return problems
+
+
+def _quiz_problems(quiz: Any) -> list[str]:
+    if quiz is None:
+        return []
+    if not isinstance(quiz, list):
+        return ["`quiz` must be a list of questions"]
+    problems = []
+    for number, q in enumerate(quiz, 1):
+        if not isinstance(q, dict) or not {"question", "choices", "answer"} <= q.keys():
+            problems.append(f"quiz question {number} needs question, choices and answer")
+            continue
+        choices = q["choices"]
+        if not isinstance(choices, list) or not 2 <= len(choices) <= 6 or not all(isinstance(c, str) for c in choices):
+            problems.append(f"quiz question {number}: choices must be 2-6 strings")
+        elif isinstance(q["answer"], bool) or not isinstance(q["answer"], int) or not 0 <= q["answer"] < len(choices):
+            problems.append(f"quiz question {number}: answer must be the index of a choice")
+    return problems
+
+
+def _syntax_problems(data: dict[str, Any]) -> list[str]:
+    problems = []
+    for key in ("starter", "solution"):
+        if isinstance(data.get(key), str):
+            try:
+                ast.parse(data[key])
+            except SyntaxError as exc:
+                problems.append(f"`{key}` has a syntax error: {exc.msg} (line {exc.lineno})")
+    return problems
+
+
+def _todo_problems(data: dict[str, Any]) -> list[str]:
+    fields = [k for k in _PROSE_FIELDS if TODO_MARKER in str(data.get(k, ""))]
+    if any(TODO_MARKER in str(v) for v in (data.get("hints") or [])):
+        fields.append("hints")
+    if any(TODO_MARKER in str(v) for v in (data.get("tests") or [])):
+        fields.append("tests")
+    if any(TODO_MARKER in str(v) for v in (data.get("concepts") or [])):
+        fields.append("concepts")
+    if any(TODO_MARKER in str(v) for v in (data.get("quiz") or [])):
+        fields.append("quiz")
+    return [f"still has {TODO_MARKER} markers in: {', '.join(fields)}"] if fields else []

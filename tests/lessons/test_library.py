@@ -1,0 +1,53 @@
+"""The curated library: loaded once, validated, ordered; the seed's lesson kept as written."""
+
+from __future__ import annotations
+
+from services.lessons.library import LessonLibrary
+from services.lessons.model import LEVELS
+from services.lessons.schema import validate_lesson
+from tests.lessons.conftest import CONTENT, edit_lesson
+
+SEED_CHALLENGE_START = "Create three variables:\n1. A variable called `city`"
+
+
+def test_the_whole_library_loads_in_track_order():
+    library, problems = LessonLibrary.from_directory(CONTENT)
+    assert problems == []
+    assert len(library) == 33
+    track = library.track("python")
+    assert [lesson.order for lesson in track] == sorted(lesson.order for lesson in track)
+    assert track[0].id == "python-variables"
+    assert library.levels("python") == LEVELS
+    assert [lesson.id for lesson in library.level("python", "beginner")][:3] == [
+        "python-variables", "python-numbers", "python-strings"]
+
+
+def test_the_seed_lesson_keeps_its_text_and_tests():
+    library, _ = LessonLibrary.from_directory(CONTENT)
+    seed = library.get("python-variables")
+    assert seed.challenge.startswith(SEED_CHALLENGE_START)
+    assert seed.tests[0].startswith("def test_city_exists():\n    assert 'city' in globals()")
+    assert len(seed.tests) == 3 and seed.prerequisites == ()
+
+
+def test_an_invalid_file_is_left_out_and_reported(lessons_dir):
+    edit_lesson(lessons_dir, "beginner/numbers.json", level="expert")
+    library, problems = LessonLibrary.from_directory(lessons_dir)
+    assert "python-numbers" not in library and "python-variables" in library
+    assert any("level 'expert'" in str(p) for p in problems)
+
+
+def test_validation_names_each_problem():
+    assert validate_lesson([]) == ["the file must hold one JSON object"]
+    assert validate_lesson({"id": "python-x"})[0].startswith("missing keys:")
+    library, _ = LessonLibrary.from_directory(CONTENT)
+    data = library.get("python-numbers").to_dict()
+    assert validate_lesson(data, stem="numbers", folder_level="beginner") == []
+    assert any("must be 'python-other'" in p for p in validate_lesson(data, stem="other"))
+    broken = {**data, "tests": ["assert True", "def test_a():\n    assert (", "def test_a():\n    pass"],
+              "concepts": ["Bad Slug"], "order": 0}
+    problems = " | ".join(validate_lesson(broken))
+    assert "test 1 must start with `def test_<name>():`" in problems
+    assert "syntax error" in problems
+    assert "lowercase-hyphen" in problems
+    assert "`order` must be a positive whole number" in problems
