@@ -60,22 +60,24 @@ class _AssertRewriter(ast.NodeTransformer):
             args = [left, ast.Constant(op), right, self._text(test.left), self._text(test.comparators[0])]
             return new_test, _call(EXPLAIN_COMPARE, args)
         if isinstance(test, ast.Call) and _plain_call(test):
-            func_store, _ = self._hold(test.func)
+            func_store, _ = self._hold(test.func)  # evaluated first, as in the original
             held_args = [self._hold(arg) for arg in test.args]
             held_kwargs = [(kw.arg, self._hold(kw.value)) for kw in test.keywords]
-            new_test = ast.Call(
+            result_store, result = self._hold(ast.Call(
                 func=func_store,
                 args=[store for store, _ in held_args],
                 keywords=[ast.keyword(arg=name, value=store) for name, (store, _) in held_kwargs],
-            )
-            kw_pairs = [ast.Tuple(elts=[ast.Constant(name), load], ctx=ast.Load())
-                        for name, (_, load) in held_kwargs]
-            args = [
-                self._text(test.func),
-                ast.List(elts=[load for _, load in held_args], ctx=ast.Load()),
-                ast.List(elts=kw_pairs, ctx=ast.Load()),
+            ))
+            # (keyword or None, value, source text) per argument
+            described = [
+                ast.Tuple(elts=[ast.Constant(None), load, self._text(arg)], ctx=ast.Load())
+                for arg, (_, load) in zip(test.args, held_args, strict=True)
+            ] + [
+                ast.Tuple(elts=[ast.Constant(name), load, self._text(kw.value)], ctx=ast.Load())
+                for kw, (name, (_, load)) in zip(test.keywords, held_kwargs, strict=True)
             ]
-            return new_test, _call(EXPLAIN_CALL, args)
+            args = [result, self._text(test.func), ast.List(elts=described, ctx=ast.Load()), self._text(test)]
+            return result_store, _call(EXPLAIN_CALL, args)
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             store, load = self._hold(test.operand)
             return ast.UnaryOp(op=ast.Not(), operand=store), _call(EXPLAIN_NOT, [load, self._text(test.operand)])

@@ -4,8 +4,8 @@ It must stay self-contained (with -I the script's folder is not on sys.path) and
 it uses only modules built into the interpreter plus `resource` and `_blake2`.
 
 Order matters:
-1. read the job from stdin (a marshal blob written by the server) and the preloaded modules' code
-   from an inherited sealed memfd; close both;
+1. read the job from stdin (a marshal blob written by the server) and the index of the preloaded
+   modules' code, which stays in an inherited, sealed memfd (see preload.py);
 2. import the extension modules lesson code may need, install an in-memory importer for the
    pure-Python ones (they are executed lazily, on first import) and block every other import;
 3. drop root if it is root, then set RLIMIT_NOFILE to 0: from here no file, socket or /proc entry can
@@ -54,8 +54,9 @@ def _read_all(fd):
 class _MemoryImporter:
     """Serves the preloaded pure-Python modules from code the server compiled once."""
 
-    def __init__(self, table):
-        self._table = table  # name -> (is_package, marshalled code)
+    def __init__(self, fd, table):
+        self._fd = fd
+        self._table = table  # name -> (is_package, offset, length) in the manifest memfd
 
     def find_spec(self, name, path=None, target=None):
         entry = self._table.get(name)
@@ -67,7 +68,9 @@ class _MemoryImporter:
         return None
 
     def exec_module(self, module):
-        exec(_marshal_loads(self._table[module.__name__][1]), module.__dict__)  # noqa: S102 - trusted stdlib code
+        _, offset, length = self._table[module.__name__]
+        code = _marshal_loads(posix.pread(self._fd, length, offset))
+        exec(code, module.__dict__)  # noqa: S102 - trusted standard-library code
 
 
 class _NoMoreImports:
@@ -81,10 +84,10 @@ class _NoMoreImports:
 
 
 def _prepare_imports(job):
-    manifest_fd = job["manifest_fd"]
-    table, extensions = _marshal_loads(posix.pread(manifest_fd, job["manifest_size"], 0))
-    posix.close(manifest_fd)
-    memory = _MemoryImporter(table)
+    fd = job["manifest_fd"]
+    head_size = int.from_bytes(posix.pread(fd, 8, 0), "little")
+    table, extensions = _marshal_loads(posix.pread(fd, head_size, 8))
+    memory = _MemoryImporter(fd, table)
     sys.meta_path.insert(2, memory)  # after built-in and frozen, before the file system
     for name in extensions:
         __import__(name)
@@ -118,10 +121,11 @@ class _Capture:
         if type(text) is not str:
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if self._room > 0:
-            data = text.encode("utf-8", "surrogatepass")[: self._room]
+            head = text[: self._room]  # never encode more than can be kept (text may be huge)
+            data = head.encode("utf-8", "surrogatepass")[: self._room]
             self._room -= len(data)
             self._parts.append(data.decode("utf-8", "ignore"))
-            if self._room <= 0 and len(data) < len(text):
+            if len(head) < len(text) or len(data.decode("utf-8", "ignore")) < len(head):
                 self.truncated = True
         elif text:
             self.truncated = True
@@ -175,8 +179,17 @@ def explain_compare(left, op, right, left_text, right_text):
     return "\n".join(lines)
 
 
-def explain_call(func_text, args, kwargs):
-    shown = [_safe_repr(arg) for arg in args] + [f"{name}={_safe_repr(value)}" for name, value in kwargs]
+_DATA_TYPES = (type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset)
+
+
+def explain_call(result, func_text, arguments, call_text):
+    """`assert isinstance(3, str)` for a predicate; `assert 0 / where 0 = add(0, 0)` otherwise."""
+    if type(result) is not bool:
+        return explain_value(result, call_text)
+    shown = []  # data arguments by value, anything else (str, len) by its source
+    for keyword, value, text in arguments:
+        part = _safe_repr(value) if isinstance(value, _DATA_TYPES) else _short(text, REPR_CHARS)
+        shown.append(part if keyword is None else f"{keyword}={part}")
     return f"assert {_short(func_text, REPR_CHARS)}({', '.join(shown)})"
 
 
