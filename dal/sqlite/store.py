@@ -41,6 +41,10 @@ _USER_COLUMNS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
+class ConstraintViolated(StoreError):
+    """A UNIQUE / PRIMARY KEY constraint refused a write (e.g. an id used twice)."""
+
+
 class SqliteStore(Store):
     """A Store in one SQLite database file; safe to share between the threads of a process, and
     between processes using the same file."""
@@ -58,6 +62,10 @@ class SqliteStore(Store):
             if "locked" in str(error) or "busy" in str(error):
                 raise StoreUnavailable(f"sqlite: {error}") from error
             raise
+        except sqlite3.IntegrityError as error:
+            if "FOREIGN KEY" in str(error):  # an item of a user that does not exist (any more)
+                raise NotFound("no such user") from error
+            raise ConstraintViolated(f"sqlite: {error}") from error
 
     def init_schema(self) -> None:
         apply_migrations(self._connections.get())
@@ -84,8 +92,8 @@ class SqliteStore(Store):
                     json.dumps(created.preferences),
                 ),
             )
-        except sqlite3.IntegrityError as error:
-            if "users.email" in str(error):
+        except ConstraintViolated as error:
+            if "users.email" in str(error):  # the UNIQUE constraint decides races between requests
                 raise EmailTaken(created.email) from error
             raise StoreError(f"user {created.id} already exists") from error
         return created
@@ -119,6 +127,7 @@ class SqliteStore(Store):
         self._run("DELETE FROM users WHERE id = ?", (user_id,))
 
     def list_users(self, limit: int = 50, cursor: str | None = None) -> Page[User]:
+        _check_limit(limit)
         if cursor is None:
             found = self._run("SELECT * FROM users ORDER BY created_at DESC, id DESC LIMIT ?", (limit + 1,))
         else:
@@ -241,6 +250,7 @@ class SqliteStore(Store):
     def list_events(
         self, user_id: str, limit: int = 50, cursor: str | None = None, since: datetime | None = None
     ) -> Page[ActivityEvent]:
+        _check_limit(limit)
         # Event ids start with the event's time, so ordering by id orders by time.
         conditions = ["user_id = ?"]
         params: list[Any] = [user_id]
@@ -379,3 +389,8 @@ class SqliteStore(Store):
             (start.isoformat(), end.isoformat()),
         )
         return [rows.usage_from_row(row) for row in found]
+
+
+def _check_limit(limit: int) -> None:
+    if limit < 1:
+        raise ValueError("limit must be at least 1")

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import boto3
 import pytest
 from moto import mock_aws
 
@@ -21,9 +20,9 @@ from dal.base import Store
 from dal.dynamodb import DynamoStore
 from dal.sqlite import SqliteStore
 from tests.dal.dynamodb_local import DynamoDBLocal, DynamoDBLocalUnavailable
+from tests.dal.helpers import dynamodb_client
 
 BACKENDS = ["sqlite", "moto", "dynamodb_local"]
-REGION = "us-east-1"
 
 
 def unavailable(reason: str) -> None:
@@ -35,17 +34,6 @@ def unavailable(reason: str) -> None:
 
 def unique_table_name() -> str:
     return f"codelearn-test-{uuid.uuid4().hex[:12]}"
-
-
-def dynamodb_client(endpoint_url: str | None = None):
-    """A client with dummy credentials: tests never reach a real AWS account."""
-    return boto3.client(
-        "dynamodb",
-        region_name=REGION,
-        endpoint_url=endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",  # noqa: S106 - dummy credentials for local servers
-    )
 
 
 class SerializedClient:
@@ -71,6 +59,14 @@ class SerializedClient:
                 return attribute(*args, **kwargs)
 
         return serialized
+
+
+@pytest.fixture(autouse=True)
+def no_endpoint_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An endpoint set in the environment (the app's AWS_ENDPOINT_URL_DYNAMODB) would send the
+    moto clients to a real server; DynamoDB Local clients name their endpoint explicitly."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -99,16 +95,13 @@ def dynamodb_local_client(dynamodb_local: DynamoDBLocal):
 
 
 @pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:
     if request.param == "sqlite":
         backend = SqliteStore(str(tmp_path / "codelearn.db"))
         backend.init_schema()
         yield backend
         backend.close()
     elif request.param == "moto":
-        # An endpoint override in the environment would send the mocked client elsewhere.
-        monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
-        monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
         with mock_aws():
             backend = DynamoStore(request.getfixturevalue("moto_client"), unique_table_name())
             backend.init_schema()

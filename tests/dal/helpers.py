@@ -10,7 +10,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import boto3
+
 from dal.base import Store, User
+
+REGION = "us-east-1"
 
 
 def run_together(action: Callable[[int], Any], threads: int = 2) -> list[Any]:
@@ -71,3 +75,15 @@ def assert_plain_values(value: Any, where: str = "value") -> None:
         ), f"{where} has driver type {type(value).__name__}"
         if isinstance(value, datetime):
             assert value.utcoffset() == timedelta(0), f"{where} is not timezone-aware UTC"
+
+
+def dynamodb_client(endpoint_url: str | None = None, **options: Any):
+    """A DynamoDB client with dummy credentials: tests never reach a real AWS account."""
+    return boto3.client(
+        "dynamodb",
+        region_name=REGION,
+        endpoint_url=endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106 - dummy credentials for local servers
+        **options,
+    )
