@@ -1,0 +1,190 @@
+"""The learning loop on one lesson: drafts, submissions (throttled, graded, recorded), hints.
+
+Every attempt is an activity event; completion is recorded once (the store's `mark_completed` is
+atomic), so two passing submissions racing each other complete the lesson once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from dal.base import ActivityEvent, Draft, Progress, Store
+from services.ai.errors import AIUnavailable, QuotaExceeded
+from services.ai.hints import AIHintLimitReached, next_ai_hint
+from services.clock import Clock, utcnow
+from services.errors import InvalidInput, RateLimited, Unavailable
+from services.grader import CodeTooLarge, GradingInputError, Report
+from services.lessons.catalogue import completed_ids
+from services.lessons.model import Lesson
+from services.lessons.service import LessonService
+from services.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LessonState:
+    """What the lesson page needs about this learner: one progress read, one draft read."""
+
+    code: str  # the draft, or the starter
+    has_draft: bool
+    progress: Progress | None
+    revealed_hints: int
+    ai_hints_left: int
+    ai_hints_offered: bool  # the AI layer is set up here
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.progress and self.progress.completed)
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    report: Report
+    code: str
+    completed: bool  # the lesson is complete (now or before)
+    completed_now: bool  # this submission completed it
+    attempts: int
+    next_lesson: Lesson | None = None
+    concepts: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def busy(self) -> bool:
+        return self.report.busy
+
+
+@dataclass(frozen=True)
+class AIHint:
+    text: str
+    note: str
+    remaining: int
+
+
+class LearningService:
+    def __init__(
+        self, lessons: LessonService, store: Store, grader: Any, limiter: RateLimiter, *,
+        submissions_per_minute: int, max_code_chars: int, ai: Any = None, clock: Clock = utcnow,
+    ) -> None:
+        self.lessons = lessons
+        self._store = store
+        self._grader = grader
+        self._limiter = limiter
+        self._per_minute = submissions_per_minute
+        self._max_code_chars = max_code_chars
+        self._ai = ai
+        self._clock = clock
+
+    @property
+    def max_ai_hints(self) -> int:
+        return int(self._ai.settings.ai_hints_per_lesson) if self._ai is not None else 0
+
+    # --- the page ---------------------------------------------------------------------------
+    def state(self, user_id: str, lesson: Lesson) -> LessonState:
+        progress = self._store.get_progress(user_id, lesson.id)
+        draft = self._store.get_draft(user_id, lesson.id)
+        return LessonState(
+            code=draft.code if draft else lesson.starter,
+            has_draft=draft is not None,
+            progress=progress,
+            revealed_hints=min(len(lesson.hints), progress.hints_used if progress else 0),
+            ai_hints_left=max(0, self.max_ai_hints - (progress.ai_hints_used if progress else 0)),
+            ai_hints_offered=self._ai is not None,
+        )
+
+    # --- drafts -----------------------------------------------------------------------------
+    def _check_size(self, code: str) -> None:
+        if len(code) > self._max_code_chars:
+            raise InvalidInput(str(CodeTooLarge(len(code), self._max_code_chars)), {"code": "too long"})
+
+    def save_draft(self, user_id: str, lesson_id: str, code: str) -> Draft:
+        self.lessons.get(lesson_id)  # unknown ids: 404, nothing stored
+        self._check_size(code)
+        draft = Draft(user_id, lesson_id, code, self._clock())
+        self._store.save_draft(draft)
+        return draft
+
+    def reset_draft(self, user_id: str, lesson_id: str) -> str:
+        lesson = self.lessons.get(lesson_id)
+        self._store.delete_draft(user_id, lesson_id)
+        return lesson.starter
+
+    # --- submissions ------------------------------------------------------------------------
+    def submit(self, user_id: str, lesson_id: str, code: str) -> SubmissionResult:
+        lesson = self.lessons.get(lesson_id)
+        self._check_size(code)  # before grading, and before it counts against the learner's limit
+        if not code.strip():
+            raise InvalidInput("Your submission is empty - write some code before submitting.", {"code": "empty"})
+        decision = self._limiter.hit(f"submit:{user_id}", self._per_minute, 60)
+        if not decision.allowed:
+            raise RateLimited(
+                f"You've sent {self._per_minute} submissions in the last minute. Take a breath, read the "
+                f"last results again, and try in {decision.retry_after} seconds.", decision.retry_after)
+        now = self._clock()
+        self._store.save_draft(Draft(user_id, lesson_id, code, now))
+        try:
+            report = self._grader.grade(code, list(lesson.tests), language=lesson.language)
+        except GradingInputError as exc:
+            raise InvalidInput(str(exc), {"code": str(exc)}) from None
+        if report.busy:  # not the learner's attempt: nothing recorded
+            progress = self._store.get_progress(user_id, lesson_id)
+            return SubmissionResult(report, code, bool(progress and progress.completed), False,
+                                    progress.attempts if progress else 0)
+        progress = self._store.record_attempt(user_id, lesson_id, now)
+        self._event(user_id, "attempt", lesson_id=lesson_id, status=report.status,
+                    passed=sum(1 for t in report.tests if t.status == "pass"), total=len(report.tests))
+        completed_now = False
+        if report.passed:
+            completed_now = self._store.mark_completed(user_id, lesson_id, now, assisted=progress.ai_hints_used > 0)
+            if completed_now:
+                self._event(user_id, "completion", lesson_id=lesson_id, attempts=progress.attempts,
+                            assisted=progress.ai_hints_used > 0, concepts=list(lesson.concepts))
+        completed = report.passed or progress.completed
+        following = None
+        if completed:
+            done = completed_ids(self._store.list_progress(user_id))
+            following = self.lessons.next_after(lesson, done)
+        return SubmissionResult(report, code, completed, completed_now, progress.attempts, following, lesson.concepts)
+
+    # --- hints ------------------------------------------------------------------------------
+    def reveal_hint(self, user_id: str, lesson_id: str) -> tuple[int, str]:
+        """Reveal the next authored hint; (how many are revealed now, the newest one)."""
+        lesson = self.lessons.get(lesson_id)
+        progress = self._store.get_progress(user_id, lesson_id)
+        shown = min(len(lesson.hints), progress.hints_used if progress else 0)
+        if shown >= len(lesson.hints):
+            raise InvalidInput("You have seen every hint of this lesson.")
+        progress = self._store.record_hint(user_id, lesson_id)
+        shown = min(len(lesson.hints), progress.hints_used)
+        self._event(user_id, "hint", lesson_id=lesson_id, number=shown, ai=False)
+        return shown, lesson.hints[shown - 1]
+
+    def ai_hint(self, user_id: str, lesson_id: str, code: str) -> AIHint:
+        """One checked AI hint on the learner's current code (after the authored hints)."""
+        lesson = self.lessons.get(lesson_id)
+        if self._ai is None:
+            raise Unavailable("AI hints are not available here. The tests' messages are your guide.")
+        progress = self._store.get_progress(user_id, lesson_id)
+        if (progress.hints_used if progress else 0) < len(lesson.hints):
+            raise InvalidInput("Reveal the lesson's own hints first.")
+        self._check_size(code)
+        try:
+            report = self._grader.grade(code or lesson.starter, list(lesson.tests), language=lesson.language)
+        except GradingInputError:
+            report = None
+        try:
+            answer = next_ai_hint(self._ai, self._store, user_id=user_id, lesson=lesson.to_dict(), code=code,
+                                  report=report.to_dict() if report else {"tests": []},
+                                  max_ai_hints=self.max_ai_hints)
+        except AIHintLimitReached as exc:
+            raise InvalidInput(str(exc)) from None
+        except QuotaExceeded as exc:
+            raise RateLimited(str(exc), exc.retry_after) from None
+        except AIUnavailable as exc:
+            raise Unavailable(str(exc)) from None
+        self._event(user_id, "hint", lesson_id=lesson_id, ai=True, source=answer.source)
+        return AIHint(answer.text, answer.note, answer.remaining)
+
+    def _event(self, user_id: str, kind: str, **detail: Any) -> None:
+        self._store.add_event(ActivityEvent(user_id=user_id, at=self._clock(), kind=kind, detail=detail))

@@ -1,0 +1,100 @@
+"""Lesson Markdown to safe HTML: markdown-it-py, Pygments highlighting into CSS classes, nh3 sanitising.
+
+Generated lessons are untrusted text, so every lesson goes through the same allow-list. Curated
+lessons are rendered once per process (cached per lesson id); the bench depends on it.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from dataclasses import dataclass
+
+import nh3
+from markdown_it import MarkdownIt
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from services.lessons.model import Lesson
+
+CSS_CLASS = "highlight"
+PYGMENTS_STYLE = "github-dark"  # code blocks share the editor's dark background
+_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "code", "span", "div", "em", "strong",
+         "a", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "kbd"}
+_ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}, "code": {"class"}, "pre": {"class"},
+               "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+_formatter = HtmlFormatter(nowrap=True)
+
+
+def pygments_css() -> str:
+    """The stylesheet for the highlighted code's classes (served as a static file)."""
+    return HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(f".{CSS_CLASS}")
+
+
+def _highlight(code: str, language: str, _attrs: str) -> str:
+    name = (language or "").strip().split(" ")[0].lower()
+    try:
+        lexer = PythonLexer() if name in ("python", "py", "python3") else get_lexer_by_name(name) if name else None
+    except ClassNotFound:
+        lexer = None
+    body = highlight(code, lexer, _formatter) if lexer else html.escape(code)
+    label = html.escape(name) if name else "text"
+    # Starting with <pre tells markdown-it to use this markup as the whole block.
+    return f'<pre class="{CSS_CLASS}"><code class="language-{label}">{body}</code></pre>\n'
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "highlight": _highlight}).enable("table")
+
+    def heading(renderer, tokens, idx, options, env):  # the page owns <h1>: lesson headings start at <h2>
+        token = tokens[idx]
+        level = min(6, int(token.tag[1]) + 1)
+        token.tag = f"h{level}"
+        return renderer.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("heading_open", heading)
+    md.add_render_rule("heading_close", heading)
+    return md
+
+
+def sanitise(markup: str) -> str:
+    return nh3.clean(markup, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer")
+
+
+@dataclass(frozen=True)
+class RenderedLesson:
+    lesson: str
+    challenge: str
+    hints: tuple[str, ...]
+
+
+class LessonRenderer:
+    def __init__(self) -> None:
+        self._md = _markdown()
+        self._cache: dict[tuple[str, str], RenderedLesson] = {}
+        self._lock = threading.Lock()
+
+    def markdown(self, text: str) -> str:
+        return sanitise(self._md.render(text))
+
+    def inline(self, text: str) -> str:
+        return sanitise(self._md.renderInline(text))
+
+    def render(self, lesson: Lesson) -> RenderedLesson:
+        """Cached per lesson id and source; a generated lesson's id is unique per cache key."""
+        key = (lesson.source, lesson.id)
+        rendered = self._cache.get(key)
+        if rendered is None:
+            rendered = RenderedLesson(
+                lesson=self.markdown(lesson.lesson),
+                challenge=self.markdown(lesson.challenge),
+                hints=tuple(self.inline(h) for h in lesson.hints),
+            )
+            with self._lock:
+                if len(self._cache) > 1000:  # generated lessons are unbounded in number
+                    self._cache.clear()
+                self._cache[key] = rendered
+        return rendered
