@@ -142,7 +142,11 @@ class UsageRecord:
 
 
 class Store(abc.ABC):
-    """Everything CodeLearn persists. One instance per process; safe to share between threads."""
+    """Everything CodeLearn persists. One instance per process; safe to share between threads.
+
+    Writes of items that belong to a user (sessions, tokens, events, progress, drafts) for a user
+    that does not exist raise NotFound on SQLite (foreign keys); DynamoDB does not check.
+    """
 
     # --- lifecycle -------------------------------------------------------------------------
     @abc.abstractmethod
@@ -155,7 +159,8 @@ class Store(abc.ABC):
     # --- users -----------------------------------------------------------------------------
     @abc.abstractmethod
     def create_user(self, user: User) -> User:
-        """Insert a user; raises EmailTaken when the email is in use (atomic under races)."""
+        """Insert a user; raises EmailTaken when the email is in use (atomic under races).
+        Returns the user as stored: created_at is set to now when it was None."""
 
     @abc.abstractmethod
     def get_user(self, user_id: str) -> User | None: ...
@@ -165,14 +170,15 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def update_user(self, user_id: str, **fields: Any) -> User:
-        """Change the given User fields (not id or email); raises NotFound."""
+        """Change the given User fields (not id or email: ValueError); raises NotFound."""
 
     @abc.abstractmethod
     def delete_user(self, user_id: str) -> None:
         """Remove the user and every item that belongs to them."""
 
     @abc.abstractmethod
-    def list_users(self, limit: int = 50, cursor: str | None = None) -> Page[User]: ...
+    def list_users(self, limit: int = 50, cursor: str | None = None) -> Page[User]:
+        """Newest (created_at) first. A cursor this store did not make raises ValueError."""
 
     # --- sessions --------------------------------------------------------------------------
     @abc.abstractmethod
@@ -183,13 +189,15 @@ class Store(abc.ABC):
         """The session, or None when unknown or expired at `now`."""
 
     @abc.abstractmethod
-    def touch_session(self, session_id: str, last_seen_at: datetime, expires_at: datetime) -> None: ...
+    def touch_session(self, session_id: str, last_seen_at: datetime, expires_at: datetime) -> None:
+        """Slide the session's expiry; does nothing when the session is gone (never recreates it)."""
 
     @abc.abstractmethod
     def delete_session(self, session_id: str) -> None: ...
 
     @abc.abstractmethod
-    def list_user_sessions(self, user_id: str, now: datetime) -> list[Session]: ...
+    def list_user_sessions(self, user_id: str, now: datetime) -> list[Session]:
+        """The user's unexpired sessions, newest first."""
 
     @abc.abstractmethod
     def delete_user_sessions(self, user_id: str, except_session_id: str | None = None) -> int:
@@ -226,7 +234,8 @@ class Store(abc.ABC):
     def list_events(
         self, user_id: str, limit: int = 50, cursor: str | None = None, since: datetime | None = None
     ) -> Page[ActivityEvent]:
-        """Newest first."""
+        """Newest first; `since` keeps events at or after that time. A cursor this store did not
+        make raises ValueError."""
 
     # --- settings --------------------------------------------------------------------------
     @abc.abstractmethod
@@ -245,14 +254,15 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def record_lesson_hit(self, key: str) -> None:
-        """Atomically increment the entry's hit count."""
+        """Atomically increment the entry's hit count; does nothing when there is no entry."""
 
     # --- progress and drafts ---------------------------------------------------------------
     @abc.abstractmethod
     def get_progress(self, user_id: str, lesson_id: str) -> Progress | None: ...
 
     @abc.abstractmethod
-    def list_progress(self, user_id: str) -> list[Progress]: ...
+    def list_progress(self, user_id: str) -> list[Progress]:
+        """The user's records, by lesson id."""
 
     @abc.abstractmethod
     def record_attempt(self, user_id: str, lesson_id: str, at: datetime) -> Progress:
@@ -283,4 +293,4 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def list_usage(self, start: date, end: date) -> list[UsageRecord]:
-        """Rows with start <= day <= end."""
+        """Rows with start <= day <= end, by day, feature, model."""

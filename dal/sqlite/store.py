@@ -176,7 +176,7 @@ class SqliteStore(Store):
 
     def list_user_sessions(self, user_id: str, now: datetime) -> list[Session]:
         found = self._run(
-            "SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id",
+            "SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id DESC",
             (user_id, to_iso(now)),
         )
         return [rows.session_from_row(row) for row in found]

@@ -115,3 +115,15 @@ def test_counters_are_shared_by_processes_using_the_same_file(sqlite_store, data
     errors = [process.communicate(timeout=60)[1].decode() for process in processes]
     assert [process.returncode for process in processes] == [0, 0], errors
     assert sqlite_store.get_counter("shared", datetime.now(UTC)) == 100
+
+
+def test_processes_starting_together_apply_each_migration_once(database):
+    """gunicorn starts its workers together; each runs init_schema on the same new file."""
+    starter = "import sys\nfrom dal.sqlite import SqliteStore\nstore = SqliteStore(sys.argv[1])\nstore.init_schema()\n"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", starter, database], cwd=PROJECT_ROOT, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    errors = [process.communicate(timeout=60)[1].decode() for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], errors
+    assert _applied(database) == [number for number, _ in MIGRATIONS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -74,6 +75,25 @@ def test_update_user_changes_only_the_given_fields(store, now):
     assert updated.email == user.email and updated.password_hash == user.password_hash
     assert store.get_user(user.id) == updated
     assert_plain_values(updated)
+
+
+def test_update_user_can_change_every_field_but_id_and_email(store, now):
+    user = new_user(store)
+    changes = {
+        "password_hash": "bcrypt$new",
+        "role": "admin",
+        "verified": True,
+        "created_at": now - timedelta(days=3),
+        "last_login_at": now,
+        "display_name": "Grace",
+        "preferences": {"editor": {"tab_size": 4}},
+    }
+    assert set(changes) == {item.name for item in dataclasses.fields(User)} - {"id", "email"}
+
+    store.update_user(user.id, **changes)
+
+    assert store.get_user(user.id) == User(id=user.id, email=user.email, **changes)
+    assert store.list_users().items[0].created_at == now - timedelta(days=3)
 
 
 def test_update_user_can_clear_last_login(store, now):
