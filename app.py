@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     settings.update(_from_environment(os.environ))
     settings.update(config_overrides or {})
 
-    instance_path = Path(settings["INSTANCE_PATH"] or PROJECT_ROOT / "instance").resolve()
+    instance_path = Path(settings["INSTANCE_PATH"] or _default_instance_path()).resolve()
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=False)
     app.config.update(settings)
     _configure_security(app, instance_path)
@@ -45,6 +46,13 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     cli_lessons.init_app(app)
     return app
+
+
+def _default_instance_path() -> Path:
+    # On Lambda the package folder (/var/task) is read-only; /tmp is the one writable place.
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        return Path(tempfile.gettempdir()) / "codelearn-instance"
+    return PROJECT_ROOT / "instance"
 
 
 def _from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:

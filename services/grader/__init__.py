@@ -21,8 +21,8 @@ safe). When a challenge needs exact values, write the check as a `Probe`::
 The sandbox only evaluates ``add(2, 3)`` and reports the value, copied into plain built-in types
 (None, bool, int, float, str, list, tuple, dict; anything else is an error). The expected value never
 leaves the server, which compares with exact types, so the always-equal object is reported as an
-error ("a AlwaysEqual is not plain data") instead of a pass, and an int subclass is compared as the
-plain int it holds. Probes and string tests can be mixed in one list.
+error ("a AlwaysEqual is not plain data") instead of a pass; so is a subclass of int or str with a
+rigged `__eq__`. Probes and string tests can be mixed in one list.
 
 The sandbox itself is described in `sandbox.py`, `sandbox_runner.py`, `seccomp.py` and
 `preload.py`; the default limits live in `Limits`.

@@ -17,6 +17,7 @@ from services.grader.seccomp import Installer
 
 NOT_RUN_AFTER_LOAD_ERROR = "Not run: your code raised an error while it was being loaded."
 NOT_RUN_AFTER_SYNTAX_ERROR = "Not run: your code has a syntax error."
+NOT_RUN_UNREADABLE = "Not run: your code could not be read."
 NOT_RUN = "Not run: the grader stopped before this test."
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _precheck(code: str, prepared: PreparedTests) -> Report | None:
             problem = f"Your code contains bytes that are not valid text (line {line}); retype that line."
     if problem is None:
         return None
-    return _all_tests(prepared, "error", problem, NOT_RUN_AFTER_SYNTAX_ERROR)
+    return _all_tests(prepared, "error", problem, NOT_RUN_UNREADABLE)
 
 
 def _all_tests(prepared: PreparedTests, status: str, message: str, test_message: str,
@@ -129,18 +130,22 @@ def _probe_result(probe: Probe, value_text: str, output: str) -> TestResult:
 def _why_unfinished(raw: RawRun, limits: Limits) -> tuple[str, str, str]:
     """(report status, report message, message for the test that was running)."""
     if raw.wall_timeout:
-        text = f"Your code ran for more than {limits.wall_seconds:g} seconds and was stopped."
+        seconds = f"{limits.wall_seconds:g} second{'' if limits.wall_seconds == 1 else 's'}"
+        text = f"Your code ran for more than {seconds} and was stopped."
         return "timeout", text, "Timed out: " + text
     if raw.cpu_timeout:
-        text = f"Your code used more than {limits.cpu_seconds} seconds of CPU time and was stopped."
+        seconds = f"{limits.cpu_seconds} second{'' if limits.cpu_seconds == 1 else 's'}"
+        text = f"Your code used more than {seconds} of CPU time and was stopped."
         return "timeout", text, "Timed out: " + text
+    if not raw.started:
+        log.error("grader sandbox failed before running the submission: exit %s, signal %s",
+                  raw.exit_code, raw.signal)
+        return "error", UNAVAILABLE, UNAVAILABLE
     if raw.tampered:
         text = "The grader could not verify the results of this run, so nothing counts as passed."
         return "error", text, text
     if raw.signal is not None:
         text = "Your code crashed the Python interpreter (for example by recursing too deeply)."
         return "error", text, text
-    if raw.exit_code is not None and raw.exit_code != 0 and not raw.records:
-        return "error", UNAVAILABLE, UNAVAILABLE
     text = "Your code ended the program (for example with os._exit) before all tests had run."
     return "error", text, text

@@ -43,6 +43,7 @@ class RawRun:
     """What came back from one sandbox run, before it is turned into a Report."""
 
     records: list[tuple[Any, ...]] = field(default_factory=list)
+    started: bool = False             # the runner reported "ready": it is about to run the submission
     finished: bool = False            # the runner reported "done"
     wall_timeout: bool = False
     cpu_timeout: bool = False
@@ -91,8 +92,12 @@ def run_sandbox(
             _kill_group(process.pid)
         raw = _reap(process, wall_timeout)
         raw.wall_timeout = wall_timeout
-        raw.cpu_timeout = not wall_timeout and raw.signal in (signal.SIGXCPU, signal.SIGKILL) \
-            and raw.cpu_seconds >= limits.cpu_seconds - 0.05
+        # SIGXCPU comes from the soft CPU limit; SIGKILL (not ours) from the hard one, when the
+        # submission ignored SIGXCPU. rusage lags the kernel's limit check a little, hence 0.8.
+        raw.cpu_timeout = not wall_timeout and (
+            raw.signal == signal.SIGXCPU
+            or (raw.signal == signal.SIGKILL and raw.cpu_seconds >= 0.8 * limits.cpu_seconds)
+        )
         _parse(stream, nonce, raw)
         return raw
     finally:
@@ -198,13 +203,16 @@ def _parse(stream: bytes, nonce: bytes, raw: RawRun) -> None:
         mac, _, payload = line.partition(b" ")
         expected = blake2b(payload, key=nonce, digest_size=16).hexdigest().encode()
         record = _literal(payload) if hmac.compare_digest(mac, expected) else None
-        if record is None or record[0] != len(raw.records):
+        if record is None or record[0] != len(raw.records) + raw.started:
             raw.tampered = True
             return
         if record[1] == "done":
             raw.finished = True
             return
-        raw.records.append(record[1:])
+        if record[1] == "ready":
+            raw.started = True
+        else:
+            raw.records.append(record[1:])
 
 
 def _literal(payload: bytes) -> tuple[Any, ...] | None:

@@ -375,6 +375,7 @@ def main():
     _lock_down(job)
     run = _Run(job, mac)
     del mac
+    run.emit("ready")  # from here on, anything that goes wrong is the submission's doing
     _run_tests(run, job)
     run.emit("done")
     sys.stdout.flush()
