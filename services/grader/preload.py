@@ -95,6 +95,8 @@ def get_manifest() -> Manifest:
 
 
 def _build_manifest() -> Manifest:
+    if "_ctypes" in sys.builtin_module_names:
+        raise RuntimeError("this interpreter has ctypes built in; the sandbox must never offer it")
     completed = subprocess.run(
         [sys.executable, *INTERPRETER_FLAGS, "-c", _MANIFEST_SCRIPT, ",".join(PURE_PYTHON_INSTEAD),
          *PRELOADED_MODULES],

@@ -147,9 +147,11 @@ CASES = [
     Case("socket_to_localhost",
          "import socket\nsocket.create_connection(('127.0.0.1', 22), timeout=1)\n", "error",
          message_has("No module named 'socket'")),
+    # Where _socket is an extension module it cannot be imported; where the interpreter has it built
+    # in (Debian's), socket() on line 2 fails and connect() on line 3 is never reached.
     Case("socket_to_a_public_address",
          "import _socket\ns = _socket.socket()\ns.connect(('192.0.2.1', 80))\n", "error",
-         message_has("No module named '_socket'")),
+         message_has("No module named '_socket'", "PermissionError: [Errno 13] Permission denied (line 2 ")),
     Case("import_ctypes", "import ctypes\n", "error", message_has("No module named 'ctypes'")),
     Case("import__ctypes_via_importlib", "import importlib\nimportlib.import_module('_ctypes')\n",
          "error", message_has("No module named")),

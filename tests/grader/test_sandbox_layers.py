@@ -115,3 +115,12 @@ def test_int_subclass_with_rigged_eq_is_compared_as_its_plain_value(grader):
     probed = grader.grade(code, [Probe("test_add", "add(2, 3)", 5)])
     assert probed.tests[0].status == "error"
     assert probed.tests[0].message == "TypeError: a Sneaky is not plain data"
+
+
+def test_submission_never_runs_as_root(grader):
+    expected = 65534 if os.geteuid() == 0 else os.geteuid()
+    code = "import os\nids = (os.getuid(), os.geteuid(), os.getgid(), os.getgroups())\n"
+    groups = [] if os.geteuid() == 0 else os.getgroups()
+    gid = 65534 if os.geteuid() == 0 else os.getgid()
+    report = grader.grade(code, [f"def test_ids():\n    assert ids == ({expected}, {expected}, {gid}, {groups!r})"])
+    assert report.status == "pass", report
