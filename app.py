@@ -15,12 +15,16 @@ from typing import Any
 from flask import Flask
 
 import config
-from blueprints import auth, cli, cli_lessons, errors, hardening, login, main, nav
+from blueprints import auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
 from services.grader import Grader
+from services.lessons.learning import LearningService
 from services.lessons.library import LessonLibrary
+from services.lessons.rendering import LessonRenderer
+from services.lessons.service import LessonService
 from services.mail import Mailer, OutboxMailer, SesMailer
+from services.ratelimit import RateLimiter
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -43,6 +47,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     nav.init_app(app)
     for blueprint in (main.bp, auth.bp):
         app.register_blueprint(blueprint)
+    lessons.init_app(app)
     cli.init_app(app)
     cli_lessons.init_app(app)
     return app
@@ -165,4 +170,15 @@ def _build_lesson_services(app: Flask) -> None:
     lessons_dir = app.config["LESSONS_DIR"] or str(PROJECT_ROOT / "content" / "lessons")
     app.config["LESSONS_DIR"] = lessons_dir
     library, _problems = LessonLibrary.from_directory(lessons_dir)  # problems: logged; `flask lessons check`
+    store = app.extensions["codelearn.store"]
+    grader = app.extensions["codelearn.grader"]
+    ai = app.extensions.get("codelearn.ai")  # None where the AI layer is not set up: curated lessons only
+    lessons = LessonService(library, store, LessonRenderer(), grader=grader, ai=ai,
+                            lesson_index=app.extensions.get("codelearn.lesson_index"))
     app.extensions["codelearn.lesson_library"] = library
+    app.extensions["codelearn.lessons"] = lessons
+    app.extensions["codelearn.learning"] = LearningService(
+        lessons, store, grader, RateLimiter(store),
+        submissions_per_minute=app.config["SUBMISSIONS_PER_MINUTE"],
+        max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai,
+    )

@@ -30,7 +30,8 @@ _formatter = HtmlFormatter(nowrap=True)
 
 def pygments_css() -> str:
     """The stylesheet for the highlighted code's classes (served as a static file)."""
-    return HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(f".{CSS_CLASS}")
+    rules = HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(f".{CSS_CLASS}").splitlines()
+    return "\n".join(rule for rule in rules if rule.startswith(f".{CSS_CLASS}"))  # not its global `pre` rule
 
 
 def _highlight(code: str, language: str, _attrs: str) -> str:

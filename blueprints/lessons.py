@@ -1,0 +1,187 @@
+"""The learning pages: the catalogue of a track, a lesson with its editor, and the learning loop's
+endpoints (submit, draft, reset, hints). Each answers JSON to fetch() and HTML to a plain form post,
+so everything works without JavaScript too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from blueprints.deps import service
+from blueprints.errors import wants_json
+from blueprints.nav import NavItem, add_nav_item
+from services.errors import InvalidInput, RateLimited
+from services.lessons.catalogue import STATUS_LABELS
+from services.lessons.learning import LearningService, SubmissionResult
+from services.lessons.model import LEVEL_TITLES, LEVELS, Lesson
+from services.lessons.service import LessonService
+
+bp = Blueprint("lessons", __name__, url_prefix="/learn")
+
+
+def lessons() -> LessonService:
+    return service("lessons")
+
+
+def learning() -> LearningService:
+    return service("learning")
+
+
+def _field(name: str) -> str:
+    """A required form field; a form without it was not sent by our page (400, nothing changed)."""
+    value = request.form.get(name)
+    if value is None:
+        abort(400)
+    return value.replace("\r\n", "\n")
+
+
+@bp.before_request
+@login_required
+def _logged_in() -> None:
+    """Every learning page is about the learner's own progress."""
+
+
+@bp.get("/")
+def catalogue():
+    return render_template("lessons/catalogue.html", track=lessons().track(current_user.id),
+                           levels=LEVELS, level_titles=LEVEL_TITLES)
+
+
+@bp.get("/continue")
+def continue_learning():
+    following = lessons().next_lesson(current_user.id)
+    return redirect(url_for(".lesson", lesson_id=following.id) if following else url_for(".catalogue"))
+
+
+@bp.post("/topic")
+def topic():
+    try:
+        found = lessons().find("python", request.form.get("level", ""), request.form.get("topic", ""),
+                               user_id=current_user.id)
+    except InvalidInput as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".catalogue"))
+    if found.note:
+        flash(found.note, "info")
+    return redirect(url_for(".lesson", lesson_id=found.lesson.id))
+
+
+def _page(lesson: Lesson, *, code: str | None = None, result: SubmissionResult | None = None,
+          error: str | None = None, ai_hint: Any = None, status: int = 200, headers: dict | None = None):
+    state = learning().state(current_user.id, lesson)
+    page = render_template(
+        "lessons/lesson.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state,
+        code=state.code if code is None else code, result=result, error=error, ai_hint=ai_hint,
+        status_labels=STATUS_LABELS, level_titles=LEVEL_TITLES,
+    )
+    return page, status, headers or {}
+
+
+@bp.get("/<lesson_id>")
+def lesson(lesson_id: str):
+    return _page(lessons().get(lesson_id))
+
+
+def _result_json(lesson: Lesson, result: SubmissionResult) -> dict[str, Any]:
+    report = result.report
+    passed = sum(1 for t in report.tests if t.status == "pass")
+    following = result.next_lesson
+    return {
+        **report.to_dict(),
+        "summary": _summary(result),
+        "passed": passed,
+        "attempts": result.attempts,
+        "completed": result.completed,
+        "completed_now": result.completed_now,
+        "next": {"id": following.id, "title": following.title,
+                 "url": url_for(".lesson", lesson_id=following.id)} if following else None,
+        "html": render_template("lessons/_results.html", lesson=lesson, result=result),
+    }
+
+
+def _summary(result: SubmissionResult) -> str:
+    report = result.report
+    if report.busy:
+        return "The grader is busy. Please try again in a few seconds."
+    passed = sum(1 for t in report.tests if t.status == "pass")
+    text = f"{passed} of {len(report.tests)} tests passed."
+    if result.completed_now:
+        text += " Lesson complete!"
+    elif report.status == "timeout":
+        text = "Your code took too long to run. " + text
+    return text
+
+
+@bp.post("/<lesson_id>/submit")
+def submit(lesson_id: str):
+    code = _field("code")
+    lesson = lessons().get(lesson_id)
+    try:
+        result = learning().submit(current_user.id, lesson.id, code)
+    except (InvalidInput, RateLimited) as exc:
+        if wants_json():
+            raise
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
+        return _page(lesson, code=code, error=str(exc), status=exc.status_code, headers=headers)
+    if wants_json():
+        return jsonify(_result_json(lesson, result))
+    return _page(lesson, code=code, result=result)
+
+
+@bp.post("/<lesson_id>/draft")
+def save_draft(lesson_id: str):
+    draft = learning().save_draft(current_user.id, lesson_id, _field("code"))
+    if wants_json():
+        return jsonify(saved=True, saved_at=draft.updated_at.isoformat())
+    flash("Your draft is saved.", "success")
+    return redirect(url_for(".lesson", lesson_id=lesson_id))
+
+
+@bp.post("/<lesson_id>/reset")
+def reset(lesson_id: str):
+    starter = learning().reset_draft(current_user.id, lesson_id)
+    if wants_json():
+        return jsonify(code=starter)
+    flash("The editor is back to the starter code.", "info")
+    return redirect(url_for(".lesson", lesson_id=lesson_id))
+
+
+@bp.post("/<lesson_id>/hint")
+def hint(lesson_id: str):
+    lesson = lessons().get(lesson_id)
+    try:
+        learning().reveal_hint(current_user.id, lesson.id)
+    except InvalidInput as exc:
+        if wants_json():
+            raise
+        flash(str(exc), "info")
+    if wants_json():
+        state = learning().state(current_user.id, lesson)
+        return jsonify(revealed=state.revealed_hints, html=render_template(
+            "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state, ai_hint=None))
+    return redirect(url_for(".lesson", lesson_id=lesson.id, _anchor="hints"))
+
+
+@bp.post("/<lesson_id>/ai-hint")
+def ai_hint(lesson_id: str):
+    code = _field("code")
+    lesson = lessons().get(lesson_id)
+    answer = learning().ai_hint(current_user.id, lesson.id, code)  # limits and outages: typed errors
+    if wants_json():
+        state = learning().state(current_user.id, lesson)
+        return jsonify(text=answer.text, note=answer.note, remaining=answer.remaining, html=render_template(
+            "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state, ai_hint=answer))
+    return _page(lesson, code=code, ai_hint=answer)
+
+
+def _current_track():
+    """For the dashboard: the learner's progress on the Python track and the next lesson."""
+    return lessons().track(current_user.id) if current_user.is_authenticated else None
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    add_nav_item(app, NavItem("Learn", "lessons.catalogue", "lessons"))
+    app.jinja_env.globals["learning_track"] = _current_track
