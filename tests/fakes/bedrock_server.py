@@ -171,6 +171,10 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     owner: FakeBedrock
     protocol_version = "HTTP/1.1"
+    # One buffered write per response and no Nagle delay: otherwise every keep-alive call waits ~40 ms
+    # for a delayed ACK between the header and body segments.
+    wbufsize = -1
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
