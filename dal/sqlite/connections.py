@@ -6,17 +6,18 @@ from __future__ import annotations
 import sqlite3
 import threading
 
-BUSY_TIMEOUT_MS = 5000
+DEFAULT_BUSY_TIMEOUT_MS = 5000
 
 
-def open_connection(path: str) -> sqlite3.Connection:
+def open_connection(path: str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     # isolation_level=None: autocommit, so every statement is its own transaction unless the
     # store opens one explicitly; upserts with RETURNING are then atomic on their own.
     connection = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
     )
     connection.row_factory = sqlite3.Row
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # How long a write waits for another writer (thread or process) before giving up.
+    connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     connection.execute("PRAGMA foreign_keys = ON")
     # WAL lets readers work while one writer commits; NORMAL sync is safe with WAL (a power cut
     # can lose the last commits, never corrupt the file).
@@ -29,8 +30,9 @@ class ThreadConnections:
     """Hands each thread its own connection, and remembers them all so close() releases every one
     (check_same_thread is off only for that; a connection is still used by one thread)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> None:
         self._path = path
+        self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -38,7 +40,7 @@ class ThreadConnections:
     def get(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = open_connection(self._path)
+            connection = open_connection(self._path, self._busy_timeout_ms)
             self._local.connection = connection
             with self._lock:
                 self._all.append(connection)

@@ -26,7 +26,7 @@ from dal.base import (
 )
 from dal.encoding import decode_cursor, encode_cursor, new_event_id, optional_iso, to_iso, utc_now
 from dal.sqlite import rows
-from dal.sqlite.connections import ThreadConnections
+from dal.sqlite.connections import DEFAULT_BUSY_TIMEOUT_MS, ThreadConnections
 from dal.sqlite.migrations import apply_migrations
 
 # User fields update_user may change, with the column each is stored in and its encoder.
@@ -47,10 +47,11 @@ class ConstraintViolated(StoreError):
 
 class SqliteStore(Store):
     """A Store in one SQLite database file; safe to share between the threads of a process, and
-    between processes using the same file."""
+    between processes using the same file. A write that waits longer than `busy_timeout_ms` for
+    another writer raises StoreUnavailable."""
 
-    def __init__(self, path: str) -> None:
-        self._connections = ThreadConnections(path)
+    def __init__(self, path: str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> None:
+        self._connections = ThreadConnections(path, busy_timeout_ms)
 
     # --- plumbing ---------------------------------------------------------------------------
     def _run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dal.base import NotFound, Session
+from dal.base import NotFound, Session, StoreUnavailable
 from dal.sqlite import SqliteStore
 from dal.sqlite.connections import open_connection
 from dal.sqlite.migrations import MIGRATIONS, apply_migrations
@@ -86,6 +86,19 @@ def test_each_thread_gets_its_own_connection(sqlite_store):
     thread.join()
     assert seen[0] is not sqlite_store._connections.get()
     assert seen[0] is not None
+
+
+def test_a_write_blocked_too_long_is_unavailable(database, sqlite_store):
+    impatient = SqliteStore(database, busy_timeout_ms=50)
+    blocker = open_connection(database)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreUnavailable):
+            impatient.put_setting("emergency_mode", True)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        impatient.close()
 
 
 def test_items_of_an_unknown_user_are_refused(sqlite_store):
