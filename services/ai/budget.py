@@ -46,6 +46,9 @@ class Budget:
         self._last_check: float | None = None
         self._lock = threading.Lock()
 
+    def now(self) -> datetime:
+        return self._clock()
+
     # --- ledger ------------------------------------------------------------------------------
     def record(
         self,

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from services.ai.models import DEFAULT_TASK_MODELS, MODELS, price_of
@@ -73,17 +73,18 @@ class AISettings:
         AI_PROVIDER, AI_REGION, AI_ENDPOINT_URL, AI_CONNECT_TIMEOUT_S, AI_READ_TIMEOUT_S, AI_MAX_ATTEMPTS,
         AI_BREAKER_THRESHOLD, AI_BREAKER_COOLDOWN_S, AI_HINTS_PER_LESSON, AI_MONTHLY_BUDGET_USD,
         AI_AUTO_EMERGENCY, AI_QUOTA_WINDOW_S, AI_MODEL_<TASK> (e.g. AI_MODEL_HINT), AI_QUOTA_<TASK>."""
+        present = {key: value for key, value in config.items() if value is not None and value != ""}
         values: dict[str, Any] = {}
         for spec in fields(cls):
-            key = f"AI_{spec.name.upper()}"
-            if key in config and spec.name not in ("models", "quotas"):
-                values[spec.name] = _coerce(config[key], spec.type)
-        models = {t: str(config[f"AI_MODEL_{t.upper()}"]) for t in TASK_NAMES if f"AI_MODEL_{t.upper()}" in config}
+            key = config_key(spec.name)
+            if key in present and spec.name not in ("models", "quotas"):
+                values[spec.name] = _coerce(present[key], spec.type)
+        models = {t: str(present[f"AI_MODEL_{t.upper()}"]) for t in TASK_NAMES if f"AI_MODEL_{t.upper()}" in present}
         quotas = dict(DEFAULT_QUOTAS)
         quotas.update(
-            {t: int(config[f"AI_QUOTA_{t.upper()}"]) for t in TASK_NAMES if f"AI_QUOTA_{t.upper()}" in config}
+            {t: int(present[f"AI_QUOTA_{t.upper()}"]) for t in TASK_NAMES if f"AI_QUOTA_{t.upper()}" in present}
         )
-        return replace(cls(**values), models=models, quotas=quotas)
+        return cls(**values, models=models, quotas=quotas)
 
 
 def _coerce(value: Any, type_name: Any) -> Any:
@@ -97,5 +98,11 @@ def _coerce(value: Any, type_name: Any) -> Any:
     return None if value in (None, "") else str(value)
 
 
-CONFIG_KEYS = [f"AI_{f.name.upper()}" for f in fields(AISettings) if f.name not in ("models", "quotas")]
+def config_key(field_name: str) -> str:
+    """Config name of a field (read_timeout_s -> AI_READ_TIMEOUT_S, ai_hints_per_lesson -> AI_HINTS_PER_LESSON)."""
+    name = field_name.upper()
+    return name if name.startswith("AI_") else f"AI_{name}"
+
+
+CONFIG_KEYS = [config_key(f.name) for f in fields(AISettings) if f.name not in ("models", "quotas")]
 KNOWN_MODELS = tuple(MODELS)

@@ -1,0 +1,81 @@
+"""Admin pages: the AI cost page (spend, calls avoided, projection vs budget, price table) with the
+emergency-mode switch and the monthly budget. Admins only; everyone else gets 403."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from blueprints.nav import NavItem, add_nav_item
+from services.ai.budget import Budget
+from services.ai.cost_report import cost_summary
+from services.ai.settings import AISettings
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _ai_parts() -> tuple[Budget, AISettings, object | None]:
+    """The running AI service's budget, or one over the store when the AI layer is not wired."""
+    ai = current_app.extensions.get("codelearn.ai")
+    if ai is not None:
+        return ai.budget, ai.settings, ai
+    settings = AISettings.from_config(current_app.config)
+    return Budget(current_app.extensions["codelearn.store"], settings), settings, None
+
+
+@bp.before_request
+@login_required
+def _admins_only() -> None:
+    if not getattr(current_user, "is_admin", False):
+        abort(403)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for(".cost"))
+
+
+@bp.get("/cost")
+def cost():
+    budget, settings, ai = _ai_parts()
+    summary = cost_summary(budget, settings, budget.now())
+    peak = max((day.cost_usd for day in summary.days), default=0.0)
+    return render_template(
+        "admin/cost.html",
+        summary=summary,
+        settings=settings,
+        provider=getattr(getattr(ai, "provider", None), "name", "not configured"),
+        breaker=getattr(getattr(ai, "breaker", None), "state", "-"),
+        peak=peak,
+    )
+
+
+@bp.post("/cost/emergency")
+def emergency():
+    budget, _, _ = _ai_parts()
+    turn_on = request.form.get("mode") == "on"
+    budget.set_emergency(turn_on, reason="manual", by=current_user.id)
+    flash(
+        "Emergency mode is on: no model is called, everything answers offline."
+        if turn_on
+        else "Emergency mode is off: models answer again.",
+        "success",
+    )
+    return redirect(url_for(".cost"))
+
+
+@bp.post("/cost/budget")
+def set_budget():
+    budget, _, _ = _ai_parts()
+    try:
+        budget.set_monthly_budget(float(request.form.get("budget_usd", "")))
+    except ValueError:
+        flash("The budget must be a number of US dollars between 0 and 100000.", "error")
+    else:
+        flash("Monthly budget saved.", "success")
+    return redirect(url_for(".cost"))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    add_nav_item(app, NavItem("Costs", "admin.cost", "admin", admin_only=True))
