@@ -17,6 +17,7 @@ import marshal
 import os
 import resource
 import secrets
+import select
 import selectors
 import shutil
 import signal
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from pathlib import Path
@@ -85,13 +87,10 @@ def run_sandbox(
         os.close(write_fd)
         write_fd = -1
         cap = expected_records * (4 * limits.output_bytes + _RECORD_OVERHEAD)
-        stream, wall_timeout = _exchange(
-            process, marshal.dumps(job), read_fd, started + limits.wall_seconds, cap
-        )
-        if wall_timeout:
-            _kill_group(process.pid)
-        raw = _reap(process, wall_timeout)
-        raw.wall_timeout = wall_timeout
+        deadline = started + limits.wall_seconds
+        stream, wall_timeout = _exchange(process, marshal.dumps(job), read_fd, deadline, cap)
+        raw, killed = _reap(process, time.monotonic() if wall_timeout else deadline)
+        raw.wall_timeout = wall_timeout or killed
         # SIGXCPU comes from the soft CPU limit; SIGKILL (not ours) from the hard one, when the
         # submission ignored SIGXCPU. rusage lags the kernel's limit check a little, hence 0.8.
         raw.cpu_timeout = not wall_timeout and (
@@ -168,28 +167,47 @@ def _kill_group(pid: int) -> None:
             target()
 
 
-def _reap(process: subprocess.Popen, killed: bool) -> RawRun:
-    raw = RawRun()
-    # The result pipe closed, so the runner is exiting; a last-moment hang still gets killed.
-    deadline = time.monotonic() + 2
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            _kill_group(process.pid)
-            pid, status, usage = os.wait4(process.pid, 0)
-            break
-        time.sleep(0.001)
+def _reap(process: subprocess.Popen, deadline: float) -> tuple[RawRun, bool]:
+    """Wait for the runner to exit (it closed the result pipe, so it normally is exiting); kill it at
+    the deadline. Returns the run's exit facts and whether the deadline killed it."""
+    killed = False
+    with _pidfd(process.pid) as pidfd:
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                _kill_group(process.pid)
+                killed = True
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            if pidfd is not None:
+                select.select([pidfd], [], [], remaining)  # readable when the process exits
+            else:
+                time.sleep(0.001)
     process.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it has been reaped
     if process.stdin and not process.stdin.closed:
         process.stdin.close()
-    raw.cpu_seconds = usage.ru_utime + usage.ru_stime
+    raw = RawRun(cpu_seconds=usage.ru_utime + usage.ru_stime)
     if os.WIFSIGNALED(status):
         raw.signal = os.WTERMSIG(status)
     else:
         raw.exit_code = os.WEXITSTATUS(status)
-    return raw
+    return raw, killed
+
+
+@contextlib.contextmanager
+def _pidfd(pid: int) -> Iterator[int | None]:
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # older kernels: poll instead
+        yield None
+        return
+    try:
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def _parse(stream: bytes, nonce: bytes, raw: RawRun) -> None:

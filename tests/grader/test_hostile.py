@@ -116,7 +116,7 @@ CASES = [
     Case("new_session_then_sleep", "import os, time\ntry:\n    os.setsid()\nexcept OSError:\n    pass\n"
          "time.sleep(60)\n", "timeout"),
     Case("sigxcpu_ignored", "import _signal\n_signal.signal(_signal.SIGXCPU, _signal.SIG_IGN)\n"
-         "while True:\n    pass\n", "timeout", message_has("CPU time")),
+         "while True:\n    pass\n", "timeout", message_has("CPU time", "ran for more than")),  # hard limit or wall
     Case("allocate_4_gb", "data = bytearray(4 * 1024 ** 3)\n", "error", message_has("MemoryError")),
     Case("fork_bomb", "import os\nwhile True:\n    os.fork()\n", "error",
          message_has("PermissionError", "BlockingIOError")),
