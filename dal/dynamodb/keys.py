@@ -28,8 +28,12 @@ USERS_INDEX_PARTITION = "USERS"
 EVENT_PREFIX = "EVENT#"
 PROGRESS_PREFIX = "PROGRESS#"
 SESSION_PREFIX = "SESSION#"
-# The character after "#": an upper bound for every sort key that starts with "<prefix>#".
-AFTER_HASH = "$"
+
+
+def past_prefix(prefix: str) -> str:
+    """The smallest string above every string that starts with `prefix`: the upper end of a
+    BETWEEN key range ("EVENT#" -> "EVENT$")."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def user_partition(user_id: str) -> str:

@@ -40,31 +40,23 @@ class LearningRecords:
     def list_events(
         self, user_id: str, limit: int = 50, cursor: str | None = None, since: datetime | None = None
     ) -> Page[ActivityEvent]:
-        values: dict[str, Any] = {":pk": {"S": keys.user_partition(user_id)}}
+        values: dict[str, Any] = {":pk": keys.user_partition(user_id)}
         if since is None:
             condition = "PK = :pk AND begins_with(SK, :prefix)"
-            values[":prefix"] = {"S": keys.EVENT_PREFIX}
+            values[":prefix"] = keys.EVENT_PREFIX
         else:  # event sort keys start with the event's time, so "since" is a key range
             condition = "PK = :pk AND SK BETWEEN :from AND :to"
-            values[":from"] = {"S": keys.EVENT_PREFIX + to_iso(since)}
-            values[":to"] = {"S": keys.EVENT_PREFIX.rstrip("#") + keys.AFTER_HASH}
+            values[":from"] = keys.EVENT_PREFIX + to_iso(since)
+            values[":to"] = keys.past_prefix(keys.EVENT_PREFIX)
         found, next_cursor = self._table.query_page(
-            limit,
-            cursor,
-            _EVENT_PAGE_KEY,
-            KeyConditionExpression=condition,
-            ExpressionAttributeValues=values,
-            ScanIndexForward=False,
-            ConsistentRead=True,
+            limit, cursor, _EVENT_PAGE_KEY, condition, values, ScanIndexForward=False, ConsistentRead=True
         )
         return Page(items=[items.event_from_item(item) for item in found], next_cursor=next_cursor)
 
     # --- lesson cache ----------------------------------------------------------------------
     def get_cached_lesson(self, key: str, now: datetime) -> LessonCacheEntry | None:
         item = self._table.get(keys.lesson_key(key))
-        if item is None or item["expires"] <= to_iso(now):
-            return None
-        return items.lesson_from_item(item)
+        return items.lesson_from_item(item) if items.is_live(item, now) else None
 
     def put_cached_lesson(self, entry: LessonCacheEntry) -> None:
         self._table.put(
@@ -101,11 +93,8 @@ class LearningRecords:
 
     def list_progress(self, user_id: str) -> list[Progress]:
         found = self._table.query_all(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": {"S": keys.user_partition(user_id)},
-                ":prefix": {"S": keys.PROGRESS_PREFIX},
-            },
+            "PK = :pk AND begins_with(SK, :prefix)",
+            {":pk": keys.user_partition(user_id), ":prefix": keys.PROGRESS_PREFIX},
             ConsistentRead=True,
         )
         return [items.progress_from_item(item) for item in found]
@@ -218,11 +207,11 @@ class LearningRecords:
         rows: list[UsageRecord] = []
         for month in keys.months_between(start, end):  # one partition per month
             found = self._table.query_all(
-                KeyConditionExpression="PK = :pk AND SK BETWEEN :from AND :to",
-                ExpressionAttributeValues={
-                    ":pk": {"S": keys.usage_partition(month)},
-                    ":from": {"S": start.isoformat()},
-                    ":to": {"S": end.isoformat() + keys.AFTER_HASH},
+                "PK = :pk AND SK BETWEEN :from AND :to",
+                {
+                    ":pk": keys.usage_partition(month),
+                    ":from": start.isoformat(),
+                    ":to": keys.past_prefix(f"{end.isoformat()}#"),
                 },
                 ConsistentRead=True,
             )

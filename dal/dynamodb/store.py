@@ -128,16 +128,10 @@ class DynamoStore(LearningRecords, Store):
 
     def delete_user(self, user_id: str) -> None:
         profile = self._table.get(keys.user_key(user_id))
-        owned = self._table.query_all(
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": keys.user_partition(user_id)}},
-            ProjectionExpression="PK, SK",
-        )
+        partition = {":pk": keys.user_partition(user_id)}
+        owned = self._table.query_all("PK = :pk", partition, ProjectionExpression="PK, SK")
         indexed = self._table.query_all(
-            IndexName=USER_INDEX,
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": keys.user_partition(user_id)}},
-            ProjectionExpression="PK, SK",
+            "GSI1PK = :pk", partition, IndexName=USER_INDEX, ProjectionExpression="PK, SK"
         )
         # The profile goes last: if this stops half-way, the account still exists and deleting
         # it again finishes the job.
@@ -160,9 +154,9 @@ class DynamoStore(LearningRecords, Store):
             limit,
             cursor,
             _INDEX_PAGE_KEY,
+            "GSI1PK = :pk",
+            {":pk": keys.USERS_INDEX_PARTITION},
             IndexName=USER_INDEX,
-            KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": keys.USERS_INDEX_PARTITION}},
             ScanIndexForward=False,
         )
         return Page(items=[items.user_from_item(item) for item in found], next_cursor=next_cursor)
@@ -188,7 +182,7 @@ class DynamoStore(LearningRecords, Store):
 
     def get_session(self, session_id: str, now: datetime) -> Session | None:
         item = self._table.get(keys.session_key(session_id))
-        return items.session_from_item(item) if item is not None and items.is_live(item, now) else None
+        return items.session_from_item(item) if items.is_live(item, now) else None
 
     def touch_session(self, session_id: str, last_seen_at: datetime, expires_at: datetime) -> None:
         expression, names, values = set_and_remove(
@@ -211,12 +205,9 @@ class DynamoStore(LearningRecords, Store):
     def _user_sessions(self, user_id: str) -> list[dict[str, Any]]:
         # GSI1 reads are eventually consistent: a session created a moment ago may be missing.
         return self._table.query_all(
+            "GSI1PK = :pk AND begins_with(GSI1SK, :prefix)",
+            {":pk": keys.user_partition(user_id), ":prefix": keys.SESSION_PREFIX},
             IndexName=USER_INDEX,
-            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": {"S": keys.user_partition(user_id)},
-                ":prefix": {"S": keys.SESSION_PREFIX},
-            },
             ScanIndexForward=False,
         )
 

@@ -71,9 +71,11 @@ class Table:
             ],
         )
 
-    def query_all(self, **params: Any) -> list[Item]:
+    def query_all(self, condition: str, values: Item, **params: Any) -> list[Item]:
+        """Every item matching the key condition (`values` are plain Python values; `params` are
+        further Query parameters such as IndexName)."""
         items: list[Item] = []
-        request = {"TableName": self.name, **params}
+        request = self._query_request(condition, values, params)
         while True:
             response = self.call("query", **request)
             items.extend(deserialize(item) for item in response.get("Items", []))
@@ -82,7 +84,13 @@ class Table:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def query_page(
-        self, limit: int, cursor: str | None, key_attributes: tuple[str, ...], **params: Any
+        self,
+        limit: int,
+        cursor: str | None,
+        key_attributes: tuple[str, ...],
+        condition: str,
+        values: Item,
+        **params: Any,
     ) -> tuple[list[Item], str | None]:
         """Up to `limit` items and the cursor of the next page, None when nothing follows.
 
@@ -91,7 +99,7 @@ class Table:
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
-        request: dict[str, Any] = {"TableName": self.name, **params}
+        request = self._query_request(condition, values, params)
         if cursor is not None:
             request["ExclusiveStartKey"] = _start_key(cursor, key_attributes)
         items: list[Item] = []
@@ -106,6 +114,14 @@ class Table:
             return items, None
         last = items[limit - 1]
         return items[:limit], encode_cursor({name: last[name] for name in key_attributes})
+
+    def _query_request(self, condition: str, values: Item, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "TableName": self.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": serialize(values),
+            **params,
+        }
 
     def batch_delete(self, keys: list[Item]) -> None:
         """Delete the items, 25 per request, resending what DynamoDB leaves unprocessed."""
