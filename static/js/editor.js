@@ -137,7 +137,7 @@
       var numbers = [];
       for (var i = 1; i <= lines; i++) numbers.push(i);
       this.gutter.textContent = numbers.join("\n");
-      this.textarea.rows = Math.max(14, lines + 1); // grows with the code: no inner vertical scroll
+      this.textarea.rows = Math.max(10, lines + 1); // grows with the code: no inner vertical scroll
     }
     this.syncScroll();
   };

@@ -59,6 +59,20 @@
     results.setAttribute("aria-busy", busy ? "true" : "false");
   }
 
+  // Bring the results into view inside the sticky workbench without scrolling the lesson text.
+  function reveal(card) {
+    var bench = card.closest(".workbench");
+    if (!bench || bench.scrollHeight <= bench.clientHeight || getComputedStyle(bench).position !== "sticky") {
+      card.scrollIntoView({ block: "nearest" });
+      return;
+    }
+    var top = card.offsetTop;
+    var bottom = top + card.offsetHeight;
+    if (bottom > bench.scrollTop + bench.clientHeight) {
+      bench.scrollTop = Math.min(top - 8, bottom - bench.clientHeight + 8);
+    }
+  }
+
   function setSaveStatus(text) { if (saveStatus) saveStatus.textContent = text; }
 
   function saveDraft() {
@@ -97,7 +111,8 @@
       results.innerHTML = data.html;
       say(data.summary);
       var done = results.querySelector("#completion-title");
-      if (done) done.focus();
+      if (done) done.focus({ preventScroll: true });
+      reveal(results.closest(".results-card"));
     }).catch(function (error) {
       showError(error.message);
       say(error.message);

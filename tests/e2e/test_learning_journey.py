@@ -1,0 +1,127 @@
+"""The core learning loop in a real browser: log in -> first Python lesson -> the starter fails ->
+a hint -> a solution typed with the keyboard -> complete -> next lesson offered -> progress shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import ARTIFACTS, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def _viewport_shot(page, name: str) -> None:
+    """What the learner sees without scrolling (the workbench scrolls on its own, so a full-page
+    shot cuts it off)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def _learner(live_server, page) -> None:
+    accounts = live_server.app.extensions["codelearn.accounts"]
+    store = live_server.app.extensions["codelearn.store"]
+    with live_server.app.test_request_context():
+        user = accounts.register("grace@example.com", PASSWORD, "Grace", lambda token: "http://x/" + token)
+    store.update_user(user.id, verified=True)
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill("grace@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Hello, Grace!").wait_for()
+
+
+def test_learning_journey(live_server, page):
+    _learner(live_server, page)
+    page.get_by_role("link", name="Learn", exact=True).click()
+    page.get_by_role("heading", name="Learn Python, one runnable step at a time").wait_for()
+    assert page.get_by_text("0 of 33 lessons done").count() == 1
+    screenshot(page, "20-catalogue-start")
+
+    page.get_by_role("link", name="Start: Variables and data types").click()
+    page.get_by_role("heading", name="Variables and data types", level=1).wait_for()
+    editor = page.get_by_label("Your code")
+    assert "Create your three variables" in editor.input_value()
+    screenshot(page, "21-lesson")
+
+    # The starter fails: the failing test's message is shown next to the editor.
+    page.get_by_role("button", name="Run the tests").click()
+    page.get_by_text("0 of 3 tests passed", exact=True).wait_for()
+    page.get_by_text("Variable city not found").wait_for()
+    assert page.get_by_label("Your code").input_value().startswith("# Create your three variables")
+    screenshot(page, "22-starter-fails")
+    _viewport_shot(page, "22-starter-fails-view")
+
+    page.get_by_role("button", name="Show a hint (1 of 3)").click()
+    page.get_by_text("A variable is created the moment you assign to it").wait_for()
+    assert page.evaluate("document.activeElement.id") == "hint-1"
+    page.get_by_role("button", name="Show a hint (2 of 3)").wait_for()
+
+    # Type a solution with the keyboard; Enter after a colon indents the next line by itself.
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.type("city = 'Lisbon'")
+    page.keyboard.press("Enter")
+    page.keyboard.type("population = 545000")
+    page.keyboard.press("Enter")
+    page.keyboard.type("if population > 0:")
+    page.keyboard.press("Enter")
+    page.keyboard.type("is_capital = True")
+    assert editor.input_value() == "city = 'Lisbon'\npopulation = 545000\nif population > 0:\n    is_capital = True"
+    page.keyboard.press("Shift+Tab")  # outdent the line again
+    assert editor.input_value().endswith("\nis_capital = True")
+    page.keyboard.press("Home")
+    page.keyboard.press("Tab")  # and indent it from the start of the line
+    assert editor.input_value().endswith("\n    is_capital = True")
+    screenshot(page, "23-typed-solution")
+
+    page.keyboard.press("Control+Enter")
+    page.get_by_role("heading", name="Lesson complete!").wait_for()
+    page.get_by_text("3 of 3 tests passed", exact=True).wait_for()
+    assert page.get_by_text("What you learned:").count() == 1
+    next_link = page.get_by_role("link", name="Next lesson: Numbers and arithmetic →")
+    next_link.wait_for()
+    screenshot(page, "24-lesson-complete")
+    _viewport_shot(page, "24-lesson-complete-view")
+
+    # Escape then Tab leaves the editor: no keyboard trap.
+    editor.focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") != "code"
+
+    # Coming back: the code and the revealed hint are still there.
+    page.reload()
+    assert page.get_by_label("Your code").input_value().endswith("\n    is_capital = True")
+    page.get_by_text("A variable is created the moment you assign to it").wait_for()
+    page.get_by_text("Completed", exact=True).wait_for()
+
+    page.get_by_role("link", name="Learn", exact=True).click()
+    page.get_by_text("1 of 33 lessons done").wait_for()
+    page.get_by_role("link", name="Continue: Numbers and arithmetic").wait_for()
+    screenshot(page, "25-catalogue-progress")
+
+    next_url = live_server.url + "/learn/python-numbers"
+    page.goto(next_url)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("heading", name="Numbers and arithmetic", level=1).wait_for()
+    screenshot(page, "26-lesson-mobile")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    page.get_by_label("Your code").scroll_into_view_if_needed()
+    _viewport_shot(page, "26-lesson-mobile-editor-view")
+
+
+def test_lesson_works_without_javascript(live_server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    try:
+        _learner(live_server, page)
+        page.goto(live_server.url + "/learn/python-variables")
+        page.get_by_label("Your code").fill("city = 'Porto'\npopulation = 230000\nis_capital = False\n")
+        page.get_by_role("button", name="Run the tests").click()
+        page.get_by_role("heading", name="Lesson complete!").wait_for()
+        assert page.get_by_label("Your code").input_value().startswith("city = 'Porto'")
+        screenshot(page, "27-no-js-complete")
+    finally:
+        context.close()
