@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
-from services.grader.challenge import Probe
+from services.grader.challenge import Probe, prepare_tests
 from services.grader.errors import CodeTooLarge, EmptySubmission, GradingInputError
 from services.grader.languages import Language, get_language
 from services.grader.limits import Limits
@@ -77,8 +77,6 @@ def _check_code(code: object, limits: Limits) -> None:
 
 
 def _names_or_empty(tests: Sequence[str | Probe]) -> list[str]:
-    from services.grader.challenge import prepare_tests
-
     try:
         return list(prepare_tests(tests).names)
     except GradingInputError:

@@ -13,7 +13,6 @@ Supported architectures: x86_64 (tested here) and aarch64 (numbers from asm-gene
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import platform
@@ -139,24 +138,32 @@ def build_filter(own_pid: int) -> bytes:
     return b"".join(prog)
 
 
-class _SockFprog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-
 class Installer:
-    """Holds libc's prctl, loaded in the server; `install()` is called in the forked child."""
+    """Holds libc's prctl, loaded in the server; `install()` is called in the forked child.
+
+    ctypes is imported here, on first use in the server, never at import time and never in the
+    sandbox (the sandbox only inherits the installed filter).
+    """
 
     def __init__(self) -> None:
         if not supported():
             raise SeccompUnavailable(f"seccomp is not supported on {platform.machine()}")
+        import ctypes
+
+        class SockFprog(ctypes.Structure):
+            _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+        self._ctypes = ctypes
+        self._fprog_type = SockFprog
         self._prctl = ctypes.CDLL(None, use_errno=True).prctl
         self._prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
                                 ctypes.c_ulong]
 
     def install(self) -> None:
+        ctypes = self._ctypes
         program = build_filter(os.getpid())
         buffer = ctypes.create_string_buffer(program, len(program))
-        fprog = _SockFprog(len(program) // 8, ctypes.addressof(buffer))
+        fprog = self._fprog_type(len(program) // 8, ctypes.addressof(buffer))
         if self._prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
         if self._prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
