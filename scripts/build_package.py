@@ -1,0 +1,285 @@
+"""Build the Lambda package, `dist/codelearn-lambda.zip` (`make package` runs this).
+
+What goes in: the runtime requirements as manylinux x86_64 wheels for the target Python, and the
+app's own files (APP_ENTRIES); never tests, benchmarks, dev files, instance data or caches.
+Every module is precompiled to `.pyc` by this interpreter, so the build refuses to run when this
+interpreter is not the runtime's Python: Lambda ignores `.pyc` files with another version tag,
+and since `/var/task` is read-only every cold start would then compile the whole app again.
+
+The zip is reproducible (sorted entries, fixed timestamps and modes, hash-based `.pyc` without
+build paths), so `deploy.sh` can compare its SHA-256 with the deployed code and skip an update.
+Downloaded wheels are cached in `build/lambda/` per requirements hash, and the whole build is
+skipped when no input changed.
+
+    python scripts/build_package.py [--runtime python3.11] [--output dist/codelearn-lambda.zip] [--offline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RUNTIME = "python3.11"
+DEFAULT_OUTPUT = PROJECT_ROOT / "dist" / "codelearn-lambda.zip"
+BUILD_ROOT = PROJECT_ROOT / "build" / "lambda"
+PLATFORM = "manylinux2014_x86_64"  # glibc 2.17: loads on every Lambda Python runtime (x86_64)
+
+# The app: everything the running function imports or reads. Every other top-level entry of the
+# project is listed in NOT_SHIPPED, and a test fails when a new one is in neither list.
+APP_ENTRIES = (
+    "app.py",
+    "config.py",
+    "lambda_handler.py",
+    "blueprints",
+    "services",
+    "dal",
+    "content",
+    "templates",
+    "static",
+)
+NOT_SHIPPED = (
+    "tests",
+    "bench",
+    "scripts",
+    "infra",
+    "dist",
+    "build",
+    "instance",
+    "test-artifacts",
+    "node_modules",
+    "deploy.sh",
+    "Makefile",
+    "README.md",
+    "requirements.txt",
+    "requirements-dev.txt",
+    "pyproject.toml",
+)
+_SKIPPED_DIRS = {"__pycache__", "node_modules", ".pytest_cache", ".ruff_cache"}
+_SKIPPED_SUFFIXES = (".pyc", ".pyo", ".swp", "~", ".orig", ".rej")
+_SKIPPED_NAMES = {".DS_Store", "Thumbs.db"}
+_DEPS_DROPPED = ("bin",)  # console scripts carry the build machine's interpreter path
+
+# The AWS services the app calls. boto3 is bundled as a whole set (boto3, botocore, s3transfer and
+# their pinned dependencies: the versions the tests ran against, never the runtime's copy), but
+# botocore's models of the other ~440 services are left out: they are 15 of the 27 MB zipped.
+# tests/package/test_build.py fails when the code creates a client for a service not listed here.
+AWS_SERVICES = ("bedrock-runtime", "dynamodb", "ses")
+_BOTOCORE_DATA = Path("botocore") / "data"
+
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold
+FILE_MODE = 0o100644  # world-readable regular file: Lambda runs the code as another user
+LAMBDA_TASK_ROOT = "/var/task"
+
+
+class BuildError(Exception):
+    """A build that must not go on; the message tells the operator what to do."""
+
+
+def runtime_version(runtime: str) -> tuple[int, int]:
+    """`python3.11` -> (3, 11)."""
+    prefix = "python"
+    major, _, minor = runtime.removeprefix(prefix).partition(".")
+    if not runtime.startswith(prefix) or not (major.isdigit() and minor.isdigit()):
+        raise BuildError(f"runtime {runtime!r} is not a Lambda Python runtime name such as python3.11")
+    return int(major), int(minor)
+
+
+def check_interpreter(runtime: str, version_info: tuple[int, ...] = tuple(sys.version_info)) -> None:
+    wanted = runtime_version(runtime)
+    have = tuple(version_info[:2])
+    if have != wanted:
+        raise BuildError(
+            f"refusing to build for {runtime} with Python {have[0]}.{have[1]}: the .pyc files would carry "
+            f"the cpython-{have[0]}{have[1]} tag, which {runtime} ignores, so every cold start would compile "
+            f"the whole app again (several times slower; /var/task is read-only). Build with a Python "
+            f"{wanted[0]}.{wanted[1]} interpreter (make package LAMBDA_RUNTIME={runtime} "
+            f"BUILD_PYTHON=python{wanted[0]}.{wanted[1]}) or deploy with LAMBDA_RUNTIME=python{have[0]}.{have[1]}."
+        )
+
+
+def _shipped(path: Path) -> bool:
+    return not (
+        path.name in _SKIPPED_NAMES
+        or path.name.endswith(_SKIPPED_SUFFIXES)
+        or any(part in _SKIPPED_DIRS for part in path.parts)
+    )
+
+
+def app_files(root: Path = PROJECT_ROOT) -> list[Path]:
+    """The app's own files, relative to `root`, sorted."""
+    found: list[Path] = []
+    for entry in APP_ENTRIES:
+        path = root / entry
+        if path.is_file():
+            found.append(Path(entry))
+        elif path.is_dir():
+            found.extend(p.relative_to(root) for p in path.rglob("*") if p.is_file())
+        else:
+            raise BuildError(f"{entry} is listed in APP_ENTRIES but missing from {root}")
+    return sorted(p for p in found if _shipped(p))
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _deps_key(runtime: str, requirements: Path) -> str:
+    settings = {"runtime": runtime, "platform": PLATFORM, "requirements": _sha256_file(requirements)}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def install_dependencies(runtime: str, requirements: Path, offline: bool) -> Path:
+    """The requirements installed for Lambda in a cached folder; downloads only on a cache miss."""
+    key = _deps_key(runtime, requirements)
+    target = BUILD_ROOT / f"deps-{runtime}-{key}"
+    if (target / ".complete").exists():
+        return target
+    if offline:
+        raise BuildError(f"no cached dependencies for {runtime} and this requirements.txt: run `make package`")
+    major, minor = runtime_version(runtime)
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    command = [
+        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "--no-compile",  # compiled below, deterministically and for the runtime's version
+        "--platform", PLATFORM, "--only-binary=:all:", "--implementation", "cp",
+        "--python-version", f"{major}.{minor}", "--target", str(partial), "-r", str(requirements),
+    ]
+    print(f"build_package: installing requirements for {runtime} ({PLATFORM})", file=sys.stderr)
+    subprocess.run(command, check=True)
+    for name in _DEPS_DROPPED:
+        shutil.rmtree(partial / name, ignore_errors=True)
+    for cache in list(partial.rglob("__pycache__")):
+        shutil.rmtree(cache)
+    (partial / ".complete").write_text(key + "\n", encoding="utf-8")
+    for stale in BUILD_ROOT.glob(f"deps-{runtime}-*"):
+        if stale != partial:
+            shutil.rmtree(stale, ignore_errors=True)
+    partial.rename(target)
+    return target
+
+
+def _fingerprint(runtime: str, deps: Path, files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{runtime}\n{sys.version}\n{deps.name}\n".encode())
+    digest.update(Path(__file__).read_bytes())
+    for relative in files:
+        digest.update(f"{relative.as_posix()}\0{_sha256_file(PROJECT_ROOT / relative)}\n".encode())
+    return digest.hexdigest()
+
+
+def _unused_service_models(folder: str, names: list[str]) -> set[str]:
+    if Path(folder).parts[-2:] != _BOTOCORE_DATA.parts:
+        return {".complete"} & set(names)
+    # Service models are folders; the files beside them (endpoints, partitions, retry rules) stay.
+    return {name for name in names if name not in AWS_SERVICES and (Path(folder) / name).is_dir()}
+
+
+def _stage(deps: Path, files: list[Path], stage: Path) -> None:
+    shutil.rmtree(stage, ignore_errors=True)
+    shutil.copytree(deps, stage, ignore=_unused_service_models)
+    for relative in files:
+        destination = stage / relative
+        if destination.exists():
+            raise BuildError(f"{relative} would overwrite a file of a dependency")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PROJECT_ROOT / relative, destination)
+
+
+# Compiled in a fresh, isolated interpreter: marshal's output depends on reference counts inside the
+# compiling process, so compiling inside a busy process (a test run) gives other bytes.
+_COMPILE = """
+import compileall, py_compile, sys
+ok = compileall.compile_dir(sys.argv[1], quiet=1, stripdir=sys.argv[1], prependdir=sys.argv[2], workers=1,
+                            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+sys.exit(0 if ok else 1)
+"""
+
+
+def _compile(stage: Path) -> None:
+    # Unchecked hash-based .pyc: never compared with the source (the package is immutable), no
+    # timestamps (reproducible), and the build path replaced by Lambda's so no path leaks in.
+    result = subprocess.run([sys.executable, "-I", "-c", _COMPILE, str(stage), LAMBDA_TASK_ROOT], check=False)
+    if result.returncode != 0:
+        raise BuildError("some modules failed to compile (see above)")
+
+
+def _walk(stage: Path) -> Iterator[Path]:
+    """Files in the order of their names in the zip."""
+    yield from sorted((p for p in stage.rglob("*") if p.is_file()), key=lambda p: p.relative_to(stage).as_posix())
+
+
+def _write_zip(stage: Path, output: Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in _walk(stage):
+            info = zipfile.ZipInfo(path.relative_to(stage).as_posix(), date_time=ZIP_TIMESTAMP)
+            info.external_attr = FILE_MODE << 16
+            info.create_system = 3  # unix, so the mode above is honoured when unpacked
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+    partial.replace(output)
+
+
+def compile_and_zip(stage: Path, output: Path) -> None:
+    """Precompile every module of a staged tree and write the zip (deterministic for a given tree)."""
+    for cache in list(stage.rglob("__pycache__")):
+        shutil.rmtree(cache)
+    _compile(stage)
+    _write_zip(stage, output)
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
+
+def build(runtime: str = DEFAULT_RUNTIME, output: Path = DEFAULT_OUTPUT, offline: bool = False) -> Path:
+    check_interpreter(runtime)
+    requirements = PROJECT_ROOT / "requirements.txt"
+    deps = install_dependencies(runtime, requirements, offline)
+    files = app_files()
+    fingerprint = _fingerprint(runtime, deps, files)
+    stamp = output.with_name(output.name + ".inputs")
+    if output.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == fingerprint:
+        print(f"build_package: {_shown(output)} is up to date", file=sys.stderr)
+        return output
+    stage = BUILD_ROOT / f"stage-{runtime}"
+    _stage(deps, files, stage)
+    compile_and_zip(stage, output)
+    stamp.write_text(fingerprint + "\n", encoding="utf-8")
+    size_mb = output.stat().st_size / 1_000_000
+    print(f"build_package: wrote {_shown(output)} ({size_mb:.1f} MB, {runtime}, "
+          f"sha256 {_sha256_file(output)[:12]})", file=sys.stderr)
+    return output
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runtime", default=os.environ.get("LAMBDA_RUNTIME", DEFAULT_RUNTIME))
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--offline", action="store_true", help="use cached wheels only; never download")
+    args = parser.parse_args(argv)
+    try:
+        build(args.runtime, args.output.resolve(), args.offline)
+    except BuildError as error:
+        print(f"build_package: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
