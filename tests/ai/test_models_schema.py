@@ -73,3 +73,17 @@ def test_schema_validator_accepts_and_rejects():
         assert not is_valid(bad, schema), bad
     with pytest.raises(SchemaError, match=r"\$\.questions\[0\]\.answer"):
         validate(bad_cases[2], schema)
+
+
+def test_config_rows_round_trip_to_the_default_settings():
+    from services.ai.wiring import ALL_CONFIG_KEYS, config_rows
+
+    rows = config_rows()
+    assert [name for name, _, _ in rows] == list(ALL_CONFIG_KEYS)
+    assert all(help_text for _, _, help_text in rows)
+    built = AISettings.from_config({name: default for name, default, _ in rows})
+    defaults = AISettings()
+    assert [built.model_for(t) for t in TASKS] == [defaults.model_for(t) for t in TASKS]
+    assert built.quotas == defaults.quotas and built.read_timeout_s == defaults.read_timeout_s
+    env_style = AISettings.from_config({"AI_READ_TIMEOUT_S": "7.5", "AI_HINTS_PER_LESSON": "3", "AI_ENDPOINT_URL": ""})
+    assert env_style.read_timeout_s == 7.5 and env_style.ai_hints_per_lesson == 3 and env_style.endpoint_url is None
