@@ -350,10 +350,17 @@ def _run_one_test(run, namespace, name):
     if error is None:
         run.emit("result", name, "pass", "", output)
     elif isinstance(error, _AssertionError):
-        message = _safe_str(error.args[0]) if error.args else "assert failed"
-        run.emit("result", name, "fail", _short(message, MESSAGE_CHARS), output)
+        run.emit("result", name, "fail", _failure_message(error), output)
     else:
         run.emit("result", name, "error", run.describe(error), output)
+
+
+def _failure_message(error):
+    try:
+        message = _safe_str(error.args[0]) if error.args else "assert failed"
+    except BaseException:
+        message = "assert failed"
+    return _short(message, MESSAGE_CHARS)
 
 
 def _run_one_probe(run, namespace, name, code):

@@ -181,6 +181,13 @@ CASES = [
     Case("patch_the_builtins_module", "import builtins\nbuiltins.isinstance = lambda *a: True\n"
          "builtins.len = lambda o: 1\n__builtins__['isinstance'] = lambda *a: True\n"
          "city = ''\npopulation = 'many'\nis_capital = 1\n", "fail", seed_verdicts("fail", "fail", "fail")),
+    Case("exception_that_breaks_every_accessor",
+         CORRECT_SOLUTION + "class Evil(AssertionError):\n"
+         "    @property\n    def args(self):\n        raise SystemExit\n"
+         "    @property\n    def __traceback__(self):\n        raise SystemExit\n"
+         "    def __str__(self):\n        raise SystemExit\ndef check():\n    raise Evil()\n",
+         "fail", seed_verdicts("pass", "pass", "pass", "fail"),
+         tests=[*VARIABLES_TESTS, "def test_check():\n    check()"]),
     Case("kill_the_parent", "import os\nos.kill(os.getppid(), 9)\n" + CORRECT_SOLUTION, "error",
          message_has("PermissionError")),
     Case("kill_every_process", "import os\nos.kill(-1, 9)\n" + CORRECT_SOLUTION, "error",
