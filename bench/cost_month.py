@@ -168,7 +168,7 @@ def simulate(learners: int, seed: int) -> tuple[Tally, Any, int, dict[str, int]]
             clock.now = at
             if kind == "curated":
                 tally.lesson_views += 1
-                record_lesson_view(service.budget, LIBRARY)
+                record_lesson_view(store, LIBRARY, clock=clock)
                 attempt_lesson(rng, service, store, tally, user, index.get(detail), starter_reports[detail])
             else:
                 request_off_library(service, grader, store, index, tally, user, detail)
@@ -239,6 +239,7 @@ def attempt_lesson(rng, service, store, tally, user, lesson, report) -> None:
 def request_off_library(service, grader, store, index, tally, user, topic) -> None:
     tally.off_library_requests += 1
     tally.lesson_views += 1
+    clock = service.budget.now
     try:
         _, source, _ = generate_lesson(
             service,
@@ -249,12 +250,12 @@ def request_off_library(service, grader, store, index, tally, user, topic) -> No
             topic=topic,
             user_id=user,
             lesson_index=index,
-            clock=service.budget._clock,
+            clock=clock,
         )
-        record_lesson_view(service.budget, CACHE if source == "cache" else GENERATED)
+        record_lesson_view(store, CACHE if source == "cache" else GENERATED, clock=clock)
     except LessonUnavailable:
         tally.nearest_lesson_fallbacks += 1
-        record_lesson_view(service.budget, LIBRARY)
+        record_lesson_view(store, LIBRARY, clock=clock)
 
 
 def seed_design_cost(tally: Tally, generations: int, model: str) -> float:

@@ -7,10 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from dal.base import Store, UsageRecord
 from services.ai.budget import Budget, EmergencyState
 from services.ai.models import CACHE, GENERATED, LIBRARY, MODELS, NO_MODEL, PSEUDO_MODELS, ModelPrice
 from services.ai.settings import TASK_NAMES, AISettings
 from services.ai.tasks import TASKS
+from services.clock import Clock, utcnow
 
 LESSON_VIEWS = "Lesson views"  # ledger feature the lesson pages write, one row per view source
 
@@ -69,11 +71,12 @@ class CostSummary:
         return self.projection_usd > self.budget_usd
 
 
-def record_lesson_view(budget: Budget, source: str) -> None:
-    """The lesson pages call this once per view: source library | cache | generated."""
+def record_lesson_view(store: Store, source: str, *, clock: Clock = utcnow) -> None:
+    """The lesson pages call this once per lesson view; source: library | cache (served without a model
+    call) or generated (this view needed a new lesson; its model call is booked under "AI lessons")."""
     if source not in (LIBRARY, CACHE, GENERATED):
         raise ValueError(f"unknown lesson view source {source!r}")
-    budget.record(LESSON_VIEWS, source)
+    store.add_usage(UsageRecord(day=clock().date(), feature=LESSON_VIEWS, model=source, calls=1))
 
 
 def cost_summary(budget: Budget, settings: AISettings, now: datetime, days: int = 30) -> CostSummary:

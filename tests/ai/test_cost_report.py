@@ -22,8 +22,8 @@ def test_summary_counts_spend_calls_avoided_and_projection(store, clock, offline
     for _ in range(3):
         svc.run("hint", HINT)
     for source in ["library"] * 18 + ["cache"]:
-        record_lesson_view(svc.budget, source)
-    record_lesson_view(svc.budget, "generated")
+        record_lesson_view(store, source, clock=clock)
+    record_lesson_view(store, "generated", clock=clock)
     clock.advance(timedelta(days=1).total_seconds())
     svc.budget.set_emergency(True)
     svc.run("hint", HINT)  # offline: a call avoided
@@ -50,4 +50,4 @@ def test_budget_override_setting(store, clock, offline):
     with pytest.raises(ValueError):
         svc.budget.set_monthly_budget(-1)
     with pytest.raises(ValueError):
-        record_lesson_view(svc.budget, "somewhere")
+        record_lesson_view(store, "somewhere")
