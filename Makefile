@@ -47,6 +47,19 @@ bench: dev-deps
 	$(BIN)/python -m bench.grader
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.cost_month
+	$(BIN)/python -m bench.package
+
+## The Lambda zip, dist/codelearn-lambda.zip (deploy.sh builds it the same way). Its .pyc files are
+## compiled by BUILD_PYTHON, which must be the runtime's version: the build refuses otherwise.
+LAMBDA_RUNTIME ?= python3.11
+BUILD_PYTHON ?= $(BIN)/python
+.PHONY: package
+package: | $(BIN)/python
+	$(BUILD_PYTHON) scripts/build_package.py --runtime $(LAMBDA_RUNTIME)
+
+# The package test and benchmark run the built zip; only `make package` downloads wheels.
+test: package
+bench: package
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache dist build
