@@ -8,7 +8,7 @@ from tests.grader.seed_example import CORRECT_SOLUTION, VARIABLES_TESTS
 FAKE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKEFAKEKEY"
 
 # Tight limits keep the hostile suite fast; the defaults are covered in test_grading.py.
-FAST_LIMITS = Limits(cpu_seconds=1, wall_seconds=2.5)
+FAST_LIMITS = Limits(cpu_seconds=1, wall_seconds=4)
 
 
 @pytest.fixture(autouse=True)
