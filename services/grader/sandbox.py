@@ -6,6 +6,19 @@ stderr on /dev/null, and before exec: rlimits (CPU, address space, file size 0, 
 and the seccomp filter. The job goes in on stdin; results come back on a private pipe, one record
 per line, each authenticated with a keyed hash under a nonce that only this run knows. On the wall
 clock deadline the whole process group is killed.
+
+Who the submission runs as: when the server is root, the runner drops to `SandboxUser` (65534)
+before any submitted code runs (RLIMIT_NPROC does not bind root, and root could raise its limits
+again). When the server is not root - e.g. on Lambda - it shares the server's uid, and the seccomp
+filter (seccomp.py) is what stops it signalling the server or changing its files.
+
+What the nonce does and does not do: the tests run in the same process as the submission, which is
+what makes grading fast. The nonce keys a BLAKE2 MAC on every record and is dropped before the
+submission runs, so printed fake results, bytes written to a guessed descriptor and a search of the
+frames and the heap for the nonce all fail verification, and the report then says so instead of
+passing. A submission written against this runner could still drive the runner's own reporting
+object to rig its own result; that only ever affects the submitter's grade, and challenges that
+need values the submitter cannot rig use probes (see the package docstring).
 """
 
 from __future__ import annotations
