@@ -162,3 +162,23 @@ def test_quota_answers_429_with_retry_after(ai_app, client, learner):
     assert "limit of 1 hint requests per hour" in refused.get_json()["error"]["message"]
     page = ask_ai_hint(client, token, as_json=False)
     assert page.status_code == 429 and "Try again in" in html.unescape(page.get_data(as_text=True))
+
+
+def test_generated_markdown_is_sanitised_on_the_page(ai_app, client, learner, fake):
+    from tests.fakes.bedrock_answers import lesson_answer
+
+    def hostile(body):
+        answer = lesson_answer(body)
+        return {
+            **answer,
+            "lesson": answer["lesson"] + "\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n",
+        }
+
+    fake.answers["lesson"] = hostile
+    token = csrf_token(client, "/learn/")
+    page = client.post(
+        "/learn/topic", data={"csrf_token": token, "level": "beginner", "topic": "morse code"}, follow_redirects=True
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Morse Code" in text
+    assert "<script>alert(1)" not in text and "<img src=x" not in text  # dropped or shown as text, never live
