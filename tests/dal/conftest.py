@@ -23,6 +23,12 @@ from tests.dal.dynamodb_local import DynamoDBLocal, DynamoDBLocalUnavailable
 from tests.dal.helpers import dynamodb_client
 
 BACKENDS = ["sqlite", "moto", "dynamodb_local"]
+SUMMARY_NOTES: list[str] = []  # shown after the run, e.g. how DynamoDB Local was started
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for note in SUMMARY_NOTES:
+        terminalreporter.write_line(note)
 
 
 def unavailable(reason: str) -> None:
@@ -85,6 +91,7 @@ def dynamodb_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DynamoD
         server = DynamoDBLocal.start(tmp_path_factory.mktemp("dynamodb-local"))
     except DynamoDBLocalUnavailable as reason:
         unavailable(f"DynamoDB Local: {reason}")
+    SUMMARY_NOTES.append(f"DynamoDB Local on port {server.port}, listening on {server.listens_on}")
     yield server
     server.stop()
 

