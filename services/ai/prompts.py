@@ -19,7 +19,9 @@ def clip(text: Any, limit: int) -> str:
 
 
 def _learner(text: Any, limit: int) -> str:
-    return f"<learner>\n{clip(text, limit)}\n</learner>"
+    # A learner cannot close the tag early and write "instructions" after it.
+    quoted = clip(text, limit).replace("</learner>", "</ learner>")
+    return f"<learner>\n{quoted}\n</learner>"
 
 
 def lesson_prompt(p: dict[str, Any]) -> tuple[str, str]:
