@@ -15,9 +15,12 @@ from typing import Any
 from flask import Flask
 
 import config
-from blueprints import auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav
+from blueprints import admin, auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
+from services.ai import AISettings
+from services.ai.lesson_index import LessonIndex
+from services.ai.wiring import build_ai_service
 from services.grader import Grader
 from services.lessons.learning import LearningService
 from services.lessons.library import LessonLibrary
@@ -48,6 +51,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (main.bp, auth.bp):
         app.register_blueprint(blueprint)
     lessons.init_app(app)
+    admin.init_app(app)
     cli.init_app(app)
     cli_lessons.init_app(app)
     return app
@@ -162,13 +166,27 @@ def _build_services(app: Flask, instance_path: Path) -> None:
         concurrency=app.config["GRADER_CONCURRENCY"],
         queue_timeout_seconds=app.config["GRADER_QUEUE_SECONDS"],
     )
+    _build_ai_services(app)
     _build_lesson_services(app)
+
+
+def _lessons_dir(app: Flask) -> str:
+    app.config["LESSONS_DIR"] = app.config["LESSONS_DIR"] or str(PROJECT_ROOT / "content" / "lessons")
+    return app.config["LESSONS_DIR"]
+
+
+def _build_ai_services(app: Flask) -> None:
+    """The AI layer: offline provider locally, Bedrock on AWS; every call guarded and priced."""
+    index = LessonIndex.from_dir(_lessons_dir(app))
+    app.extensions["codelearn.lesson_index"] = index
+    app.extensions["codelearn.ai"] = build_ai_service(
+        AISettings.from_config(app.config), app.extensions["codelearn.store"], index
+    )
 
 
 def _build_lesson_services(app: Flask) -> None:
     """The curated library is read once per process; views never touch the lesson files."""
-    lessons_dir = app.config["LESSONS_DIR"] or str(PROJECT_ROOT / "content" / "lessons")
-    app.config["LESSONS_DIR"] = lessons_dir
+    lessons_dir = _lessons_dir(app)
     library, _problems = LessonLibrary.from_directory(lessons_dir)  # problems: logged; `flask lessons check`
     store = app.extensions["codelearn.store"]
     grader = app.extensions["codelearn.grader"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.ai.wiring import config_rows as ai_config_rows
 from services.grader import Limits
 
 ENV_PREFIX = "CODELEARN"
@@ -52,6 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SUBMISSIONS_PER_MINUTE", 10, "Code submissions per learner per minute."),
     Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr."),
     Setting("LESSONS_DIR", None, "Folder of the curated lesson files. Default `content/lessons` in the project."),
+    *(Setting(name, default, help) for name, default, help in ai_config_rows()),
 )
 
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)

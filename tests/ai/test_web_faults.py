@@ -5,13 +5,9 @@ from __future__ import annotations
 import html
 import time
 
-import boto3
 import pytest
 
 import app as app_module
-from services.ai import AISettings
-from services.ai.lesson_index import LessonIndex
-from services.ai.wiring import build_ai_service
 from tests.conftest import csrf_token
 from tests.fakes.bedrock_server import FakeBedrock
 
@@ -53,23 +49,27 @@ def app_config(app_config, fake):
 
 
 @pytest.fixture
-def ai_app(app, app_config):
-    ai = app.extensions.get("codelearn.ai")
-    if ai is None or ai.provider.name != "bedrock":  # until the app factory wires the AI layer itself
-        index = LessonIndex.from_dir(app.config["LESSONS_DIR"])
-        session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-        )
-        ai = build_ai_service(
-            AISettings.from_config(app_config), app.extensions["codelearn.store"], index, session=session
-        )
-        app.extensions["codelearn.lesson_index"] = index
-        app.extensions["codelearn.ai"] = ai
-        app_module._build_lesson_services(app)
+def ai_app(monkeypatch, app_config):
+    # The app factory builds the Bedrock provider itself; botocore only needs some credentials to sign.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    app = app_module.create_app(app_config)
+    app.config["TESTING"] = True
+    ai = app.extensions["codelearn.ai"]
+    assert ai.provider.name == "bedrock"
     yield app
-    client = getattr(ai.provider, "_client", None)
-    if client is not None:
-        client.close()
+    ai.provider._client.close()
+    app.extensions["codelearn.store"].close()
+
+
+@pytest.fixture
+def client(ai_app):
+    return ai_app.test_client()
+
+
+@pytest.fixture
+def app(ai_app):
+    return ai_app
 
 
 def reveal_authored_hints(client) -> str:
