@@ -51,6 +51,9 @@ class SqliteStore(Store):
     another writer raises StoreUnavailable."""
 
     def __init__(self, path: str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> None:
+        if path == ":memory:" or path.startswith("file::memory:"):
+            # Each thread has its own connection, and an in-memory database belongs to one connection.
+            raise ValueError("SqliteStore needs a database file; use a file in a temporary folder for tests")
         self._connections = ThreadConnections(path, busy_timeout_ms)
 
     # --- plumbing ---------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 Backends: `sqlite` (a new file per test), `moto` (DynamoDB mocked in-process by moto's mock_aws)
 and `dynamodb_local` (Amazon's DynamoDB Local server, started once per session; a new table per
 test). A backend that cannot start is skipped with its reason, or fails the run under CI=true.
+
+One backend only: `pytest tests/dal -k sqlite` (or moto, dynamodb_local).
 """
 
 from __future__ import annotations

@@ -72,6 +72,11 @@ def test_failed_migration_leaves_nothing_behind(sqlite_store, database):
     assert 99 not in _applied(database)
 
 
+def test_an_in_memory_database_is_refused():
+    with pytest.raises(ValueError, match="database file"):
+        SqliteStore(":memory:")
+
+
 def test_connection_settings(sqlite_store):
     connection = sqlite_store._connections.get()
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
