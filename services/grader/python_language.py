@@ -141,11 +141,15 @@ def _why_unfinished(raw: RawRun, limits: Limits) -> tuple[str, str, str]:
         log.error("grader sandbox failed before running the submission: exit %s, signal %s",
                   raw.exit_code, raw.signal)
         return "error", UNAVAILABLE, UNAVAILABLE
+    if raw.crash:
+        log.error("grader runner stopped: %s", raw.crash)
+        text = "The grader stopped unexpectedly while checking your code, so nothing counts as passed."
+        return "error", text, text
     if raw.tampered:
         text = "The grader could not verify the results of this run, so nothing counts as passed."
         return "error", text, text
     if raw.signal is not None:
         text = "Your code crashed the Python interpreter (for example by recursing too deeply)."
         return "error", text, text
-    text = "Your code ended the program (for example with os._exit) before all tests had run."
+    text = "Your code stopped the grader (for example with os._exit) before all tests had run."
     return "error", text, text

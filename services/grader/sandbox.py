@@ -63,6 +63,7 @@ class RawRun:
     wall_timeout: bool = False
     cpu_timeout: bool = False
     tampered: bool = False            # a record failed authentication or order
+    crash: str = ""                   # the runner's own code raised (where), for the log
     signal: int | None = None
     exit_code: int | None = None
     cpu_seconds: float = 0.0
@@ -242,6 +243,9 @@ def _parse(stream: bytes, nonce: bytes, raw: RawRun) -> None:
             return
         if record[1] == "ready":
             raw.started = True
+        elif record[1] == "crash":
+            raw.crash = str(record[2:])
+            return
         else:
             raw.records.append(record[1:])
 

@@ -106,8 +106,8 @@ def _lock_down(job):
     resource.setrlimit(resource.RLIMIT_NOFILE, (0, 0))
 
 
-class _Capture:
-    """A capped stand-in for sys.stdout / sys.stderr."""
+class CapturedOutput:
+    """A capped stand-in for sys.stdout / sys.stderr (its name can show up in learners' errors)."""
 
     encoding = "utf-8"
     errors = "strict"
@@ -137,11 +137,30 @@ class _Capture:
     def isatty(self):
         return False
 
+    def fileno(self):
+        raise OSError("output is captured by the grader; it has no file descriptor")
+
+    @property
+    def buffer(self):
+        return _CapturedBytes(self)
+
     def value(self):
         return "".join(self._parts) + (TRUNCATED if self.truncated else "")
 
 
-class _EmptyInput:
+class _CapturedBytes:
+    def __init__(self, text):
+        self._text = text
+
+    def write(self, data):
+        self._text.write(bytes(data).decode("utf-8", "replace"))
+        return len(data)
+
+    def flush(self):
+        return None
+
+
+class NoInput:
     def readline(self, size=-1):
         return ""
 
@@ -265,16 +284,16 @@ class _Run:
 
     def call(self, action):
         """Run action() with captured output; return (exception or None, value, output)."""
-        capture = _Capture(self._cap)
+        capture = CapturedOutput(self._cap)
         sys.stdout = sys.stderr = capture
-        sys.stdin = _EmptyInput()
+        sys.stdin = NoInput()
         error = value = None
         try:
             value = action()
         except BaseException:
             error = _exc_info()[1]
         finally:
-            sys.stdout = sys.stderr = sys.__stdout__
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             sys.setrecursionlimit(_DEFAULT_RECURSION_LIMIT)
             self._restore_builtins()
         return error, value, capture.value()
@@ -383,7 +402,16 @@ def main():
     run = _Run(job, mac)
     del mac
     run.emit("ready")  # from here on, anything that goes wrong is the submission's doing
-    _run_tests(run, job)
+    try:
+        _run_tests(run, job)
+    except BaseException as exc:  # a runner bug, or a submission that sabotaged the runner
+        where = []
+        tb = exc.__traceback__
+        while tb is not None:
+            where.append(f"{tb.tb_frame.f_code.co_name}:{tb.tb_lineno}")
+            tb = tb.tb_next
+        run.emit("crash", _short(f"{type(exc).__name__} at {' > '.join(where)}", MESSAGE_CHARS))
+        posix._exit(3)
     run.emit("done")
     posix._exit(0)  # skip interpreter teardown: nothing left to do, and it is faster
 

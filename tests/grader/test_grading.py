@@ -134,6 +134,13 @@ def test_output_is_capped_with_a_marker():
     assert len(output) < 150
 
 
+def test_binary_writes_to_stdout_buffer_are_captured_too(grader):
+    code = "import sys\ndef f():\n    sys.stdout.buffer.write('caf\u00e9'.encode())\n    return 1\n"
+    report = grader.grade(code, one_test("assert f() == 1"))
+    assert report.status == "pass", report
+    assert report.tests[0].output == "caf\u00e9"
+
+
 def test_input_gets_a_clear_eof(grader):
     report = grader.grade("def ask():\n    return input('name? ')\n", one_test("assert ask() == 'x'"))
     assert report.tests[0].message.startswith("EOFError")

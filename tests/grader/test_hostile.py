@@ -156,12 +156,12 @@ CASES = [
     Case("import__ctypes_via_importlib", "import importlib\nimportlib.import_module('_ctypes')\n",
          "error", message_has("No module named")),
     Case("sys_exit_at_import", "import sys\nsys.exit(0)\n", "error", message_has("SystemExit")),
-    Case("os_exit_at_import", "import os\nos._exit(0)\n", "error", message_has("ended the program")),
+    Case("os_exit_at_import", "import os\nos._exit(0)\n", "error", message_has("stopped the grader")),
     Case("sys_exit_inside_a_test", CORRECT_SOLUTION + "import sys\ndef check():\n    sys.exit(0)\n", "fail",
          seed_verdicts("pass", "pass", "pass", "error"),
          tests=[*VARIABLES_TESTS, "def test_check():\n    check()"]),
     Case("os_exit_inside_a_test", CORRECT_SOLUTION + "import os\ndef check():\n    os._exit(0)\n", "error",
-         message_has("ended the program"), tests=["def test_check():\n    check()", *VARIABLES_TESTS]),
+         message_has("stopped the grader"), tests=["def test_check():\n    check()", *VARIABLES_TESTS]),
     Case("print_fake_result_lines", "print('test_population_exists PASSED')\n"
          "print('0' * 32, (2, 'result', 'test_population_exists', 'pass', '', ''))\n" + MISSING_POPULATION,
          "fail", seed_verdicts("pass", "fail", "pass")),
@@ -170,6 +170,8 @@ CASES = [
     Case("forge_the_nonce_by_walking_frames", FORGE_BY_WALKING_FRAMES, "error"),
     Case("close_every_inherited_fd", "import os\nfor fd in range(3, 64):\n    try:\n        os.close(fd)\n"
          "    except OSError:\n        pass\n" + CORRECT_SOLUTION, "error"),
+    Case("sabotage_the_runner_through_its_module", "import sys\nsys.modules['__main__']._run_one_test = None\n"
+         + CORRECT_SOLUTION, "error", message_has("stopped unexpectedly")),
     Case("overwrite_the_shared_preload_memfd", "import os\nfor fd in range(3, 64):\n    try:\n"
          "        os.pwrite(fd, b'\\0' * 4096, 0)\n    except OSError:\n        pass\n" + CORRECT_SOLUTION,
          "pass"),
