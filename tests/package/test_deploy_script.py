@@ -1,0 +1,144 @@
+"""deploy.sh: shellcheck clean, a dry run that shows the whole plan and calls nothing, and a deploy
+played through a stand-in `aws` (tests/package/fake_aws.py) to show it is idempotent."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.build_package import PROJECT_ROOT
+
+DEPLOY = PROJECT_ROOT / "deploy.sh"
+FAKE_AWS = Path(__file__).with_name("fake_aws.py")
+PLAN = (
+    "check tools and AWS identity",
+    "build the package",
+    "validate the template",
+    "ensure the artifact bucket",
+    "upload the zip",
+    "created by the stack when missing",
+    "deploy the stack",
+    "update function code",
+    "publish version and point the live alias at it",
+    "smoke test the live URL",
+)
+FIRST_DEPLOY = {"ALERT_EMAIL": "ops@example.com", "MAIL_FROM_ADDRESS": "no-reply@example.com"}
+
+
+def _script(path: Path, body: str) -> None:
+    path.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
+    path.chmod(0o755)
+
+
+def _tools(tmp_path: Path, *, fake_aws: bool) -> Path:
+    """A bin folder that shadows aws, curl and make: a stand-in AWS, or tripwires for a dry run."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    called = tmp_path / "called"
+    if fake_aws:
+        _script(folder / "aws", f'exec "{sys.executable}" "{FAKE_AWS}" "$@"')
+        _script(folder / "curl", "printf 200")
+    else:
+        for tool in ("aws", "curl"):
+            _script(folder / tool, f'echo "{tool} $*" >> "{called}"; exit 97')
+    _script(folder / "make", f'echo "make $*" >> "{tmp_path / "make.log"}"')  # the fixture built the zip
+    _script(folder / "python3", f'exec "{sys.executable}" "$@"')
+    return folder
+
+
+def _deploy(tmp_path: Path, *args: str, fake_aws: bool, **settings: str) -> subprocess.CompletedProcess:
+    tools = tmp_path / "bin"
+    if not tools.exists():
+        _tools(tmp_path, fake_aws=fake_aws)
+    environment = {"PATH": f"{tools}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8",
+                   "FAKE_AWS_STATE": str(tmp_path / "aws-state.json"), **settings}
+    return subprocess.run(["bash", str(DEPLOY), *args], env=environment, capture_output=True, text=True,
+                          timeout=300)
+
+
+def _changes(tmp_path: Path) -> list[str]:
+    return json.loads((tmp_path / "aws-state.json").read_text())["changes"]
+
+
+def test_shellcheck_clean():
+    shellcheck = Path(sys.executable).with_name("shellcheck")
+    result = subprocess.run([str(shellcheck), str(DEPLOY)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout
+    text = DEPLOY.read_text(encoding="utf-8")
+    assert "set -euo pipefail" in text
+    assert os.access(DEPLOY, os.X_OK)
+
+
+def test_dry_run_prints_the_whole_plan_and_calls_nothing(package_zip, tmp_path):
+    result = _deploy(tmp_path, "--dry-run", fake_aws=False)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert not (tmp_path / "called").exists(), (tmp_path / "called").read_text()
+    assert not (tmp_path / "make.log").exists(), "a dry run builds nothing"
+    positions = [output.find(step) for step in PLAN]
+    assert all(p >= 0 for p in positions), [s for s, p in zip(PLAN, positions, strict=True) if p < 0]
+    assert positions == sorted(positions), "steps out of order"
+    for command in ("aws --region us-east-1 sts get-caller-identity", "make package LAMBDA_RUNTIME=python3.11",
+                    "cloudformation validate-template", "s3 cp dist/codelearn-lambda.zip",
+                    "cloudformation deploy --stack-name codelearn", "--no-fail-on-empty-changeset",
+                    "CAPABILITY_IAM", "CreateTable=true", "lambda update-function-code",
+                    "lambda publish-version", "--code-sha256", "curl"):
+        assert command in output, command
+    import hashlib
+
+    assert f"codelearn/{hashlib.sha256(package_zip.read_bytes()).hexdigest()}.zip" in output
+
+
+def test_dry_run_of_a_rollback_moves_only_the_alias(tmp_path):
+    result = _deploy(tmp_path, "--rollback", "7", "--dry-run", fake_aws=False)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert not (tmp_path / "called").exists()
+    assert "--use-previous-template" in output and "ParameterValue=7" in output
+    assert "UsePreviousValue=true" in output
+
+
+def test_bad_arguments_are_refused(tmp_path):
+    for args in (("--rollback", "latest"), ("--frobnicate",)):
+        result = _deploy(tmp_path, *args, fake_aws=False)
+        assert result.returncode == 2 and "usage" in result.stderr
+    assert not (tmp_path / "called").exists()
+
+
+def test_first_deploy_needs_the_alert_and_sender_addresses(package_zip, tmp_path):
+    result = _deploy(tmp_path, fake_aws=True)
+    assert result.returncode != 0
+    assert "ALERT_EMAIL and MAIL_FROM_ADDRESS" in result.stderr
+
+
+@pytest.mark.slow
+def test_deploy_creates_everything_once_and_a_second_run_changes_nothing(package_zip, tmp_path):
+    first = _deploy(tmp_path, fake_aws=True, **FIRST_DEPLOY)
+    assert first.returncode == 0, first.stderr
+    assert "CodeLearn is live at https://abc123.lambda-url.us-east-1.on.aws/" in first.stdout
+    changes = _changes(tmp_path)
+    assert changes[:4] == ["create bucket", "block public access", changes[2], "create stack"]
+    assert changes[2].startswith("upload codelearn-artifacts-123456789012-us-east-1/codelearn/")
+    assert changes[5:] == ["publish version 1", "deploy stack: LiveVersion"], changes
+    state = json.loads((tmp_path / "aws-state.json").read_text())
+    assert state["tables"] == ["codelearn"], "the stack created the missing table"
+
+    second = _deploy(tmp_path, fake_aws=True, **FIRST_DEPLOY)
+    assert second.returncode == 0, second.stderr
+    assert _changes(tmp_path) == changes, "a second run with nothing changed must change nothing"
+    assert "already serves this code and configuration" in second.stderr
+
+    # A setting change (the emergency switch) reaches the alias through a new version.
+    third = _deploy(tmp_path, fake_aws=True, AI_PROVIDER="offline")
+    assert third.returncode == 0, third.stderr
+    assert _changes(tmp_path)[len(changes):] == ["deploy stack: AiProvider", "publish version 2",
+                                                 "deploy stack: LiveVersion"]
+
+    back = _deploy(tmp_path, "--rollback", "1", fake_aws=True)
+    assert back.returncode == 0, back.stderr
+    assert _changes(tmp_path)[-1] == "alias to version 1"
