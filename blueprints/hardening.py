@@ -67,6 +67,8 @@ def configure_logging(level: str) -> None:
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
     root.setLevel(level)
+    # Our own request line (with id and timing) replaces the development server's access log.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def _request_id() -> str:
