@@ -29,6 +29,25 @@ def learning() -> LearningService:
     return service("learning")
 
 
+_URLS: dict[tuple[str, str], dict[str, str]] = {}
+_URL_ENDPOINTS = ("lesson", "submit", "save_draft", "reset", "hint", "ai_hint")
+_STATIC_FILES = ("css/lessons.css", "css/pygments.css", "js/editor.js", "js/lesson.js")
+
+
+def lesson_urls(lesson_id: str) -> dict[str, str]:
+    """The lesson page's links, built once per lesson (url_for is a large share of a page's cost)."""
+    key = (request.script_root, lesson_id)
+    urls = _URLS.get(key)
+    if urls is None:
+        urls = {name: url_for(f".{name}", lesson_id=lesson_id) for name in _URL_ENDPOINTS}
+        urls.update({name: url_for("static", filename=name) for name in _STATIC_FILES})
+        urls["catalogue"] = url_for(".catalogue")
+        if len(_URLS) > 5000:  # generated lessons are unbounded in number
+            _URLS.clear()
+        _URLS[key] = urls
+    return urls
+
+
 def _field(name: str) -> str:
     """A required form field; a form without it was not sent by our page (400, nothing changed)."""
     value = request.form.get(name)
@@ -74,7 +93,7 @@ def _page(lesson: Lesson, *, code: str | None = None, result: SubmissionResult |
     page = render_template(
         "lessons/lesson.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state,
         code=state.code if code is None else code, result=result, error=error, ai_hint=ai_hint,
-        status_labels=STATUS_LABELS, level_titles=LEVEL_TITLES,
+        status_labels=STATUS_LABELS, level_titles=LEVEL_TITLES, urls=lesson_urls(lesson.id),
     )
     return page, status, headers or {}
 
@@ -160,7 +179,8 @@ def hint(lesson_id: str):
     if wants_json():
         state = learning().state(current_user.id, lesson)
         return jsonify(revealed=state.revealed_hints, html=render_template(
-            "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state, ai_hint=None))
+            "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state, ai_hint=None,
+            urls=lesson_urls(lesson.id)))
     return redirect(url_for(".lesson", lesson_id=lesson.id, _anchor="hints"))
 
 
@@ -172,7 +192,8 @@ def ai_hint(lesson_id: str):
     if wants_json():
         state = learning().state(current_user.id, lesson)
         return jsonify(text=answer.text, note=answer.note, remaining=answer.remaining, html=render_template(
-            "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state, ai_hint=answer))
+            "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state, ai_hint=answer,
+            urls=lesson_urls(lesson.id)))
     return _page(lesson, code=code, ai_hint=answer)
 
 

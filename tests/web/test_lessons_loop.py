@@ -85,14 +85,21 @@ def test_hints_are_revealed_one_at_a_time_and_stay_revealed(app, client, learner
     assert "A variable is created the moment you assign to it" in page and 'id="hint-2"' not in page
     post_json(client, f"/learn/{LESSON}/hint")
     third = post_json(client, f"/learn/{LESSON}/hint").json
-    assert third["revealed"] == 3 and "seen every hint" in third["html"]
-    assert "Ask for an AI hint" not in third["html"]  # no AI layer configured here
+    assert third["revealed"] == 3 and "Show a hint" not in third["html"]
+    assert "Ask for an AI hint (2 left)" in third["html"]  # the AI layer answers offline locally
     too_many = post_json(client, f"/learn/{LESSON}/hint")
     assert too_many.status_code == 400 and "every hint" in too_many.json["error"]["message"]
     assert app.extensions["codelearn.store"].get_progress(learner.id, LESSON).hints_used == 3
     assert [e.detail["number"] for e in reversed(events(app, learner.id, "hint"))] == [1, 2, 3]
-    no_ai = post_json(client, f"/learn/{LESSON}/ai-hint", {"code": "x = 1"})
-    assert no_ai.status_code == 503
+
+
+def test_without_an_ai_layer_no_ai_hint_is_offered(app, client, learner):
+    app.extensions["codelearn.learning"]._ai = None
+    for _ in range(3):
+        post_json(client, f"/learn/{LESSON}/hint")
+    page = client.get(f"/learn/{LESSON}").get_data(as_text=True)
+    assert "seen every hint" in page and "Ask for an AI hint" not in page
+    assert post_json(client, f"/learn/{LESSON}/ai-hint", {"code": "x = 1"}).status_code == 503
 
 
 def test_ai_hints_after_the_authored_ones_say_which_mode_answered(app, client, learner):
