@@ -38,10 +38,19 @@ def grade_like_the_seed(code: str, tests: list[str]) -> list[tuple[str, bool]]:
         test_file = os.path.join(tmpdir, "test_solution.py")
         with open(test_file, "w") as handle:
             handle.write("from solution import *\n\n" + "\n\n".join(tests))
-        result = subprocess.run([*seed_pytest_command(), test_file, "-v", "--tb=short"],
-                                cwd=tmpdir, capture_output=True, text=True, timeout=60, check=False)
-    return [(line.split("::")[1].split(" ")[0], "PASSED" in line)
-            for line in result.stdout.splitlines() if "::test_" in line]
+        result = subprocess.run(
+            [*seed_pytest_command(), test_file, "-v", "--tb=short"],
+            cwd=tmpdir,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    return [
+        (line.split("::")[1].split(" ")[0], "PASSED" in line)
+        for line in result.stdout.splitlines()
+        if "::test_" in line
+    ]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -57,8 +66,9 @@ def main() -> None:
     grader = Grader()
     started = time.perf_counter()
     grader.grade(CORRECT_SOLUTION, VARIABLES_TESTS)  # builds the preload manifest, once per process
-    print(f"first grading (includes the one-time preload manifest build): "
-          f"{(time.perf_counter() - started) * 1000:.1f} ms")
+    print(
+        f"first grading (includes the one-time preload manifest build): {(time.perf_counter() - started) * 1000:.1f} ms"
+    )
 
     grader_ms: list[float] = []
     seed_ms: list[float] = []
@@ -79,11 +89,15 @@ def main() -> None:
 
     median = statistics.median(grader_ms)
     seed_median = statistics.median(seed_ms)
-    print(f"{len(grader_ms)} gradings each way, {runs} rounds, interleaved; "
-          f"grader min/max {min(grader_ms):.1f}/{max(grader_ms):.1f} ms, "
-          f"seed pytest min/max {min(seed_ms):.1f}/{max(seed_ms):.1f} ms")
-    print(f"grader median_ms={median:.1f} p95_ms={percentile(grader_ms, 0.95):.1f} "
-          f"seed_pytest_median_ms={seed_median:.1f} speedup={seed_median / median:.1f}")
+    print(
+        f"{len(grader_ms)} gradings each way, {runs} rounds, interleaved; "
+        f"grader min/max {min(grader_ms):.1f}/{max(grader_ms):.1f} ms, "
+        f"seed pytest min/max {min(seed_ms):.1f}/{max(seed_ms):.1f} ms"
+    )
+    print(
+        f"grader median_ms={median:.1f} p95_ms={percentile(grader_ms, 0.95):.1f} "
+        f"seed_pytest_median_ms={seed_median:.1f} speedup={seed_median / median:.1f}"
+    )
 
 
 if __name__ == "__main__":
