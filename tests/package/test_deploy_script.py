@@ -3,6 +3,7 @@ played through a stand-in `aws` (tests/package/fake_aws.py) to show it is idempo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -89,8 +90,6 @@ def test_dry_run_prints_the_whole_plan_and_calls_nothing(package_zip, tmp_path):
                     "CAPABILITY_IAM", "CreateTable=true", "lambda update-function-code",
                     "lambda publish-version", "--code-sha256", "curl"):
         assert command in output, command
-    import hashlib
-
     assert f"codelearn/{hashlib.sha256(package_zip.read_bytes()).hexdigest()}.zip" in output
 
 
