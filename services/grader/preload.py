@@ -25,6 +25,7 @@ PRELOADED_MODULES: tuple[str, ...] = (
     "math", "random", "re", "string", "collections", "itertools", "functools", "operator",
     "dataclasses", "typing", "enum", "abc", "io", "json", "datetime", "statistics", "heapq",
     "bisect", "copy", "textwrap", "contextlib", "fractions", "decimal", "time",
+    "__future__",  # `from __future__ import annotations` is common in typed code
 )
 
 INTERPRETER_FLAGS = ("-I", "-S", "-B", "-X", "utf8")
