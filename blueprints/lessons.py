@@ -154,6 +154,8 @@ def save_draft(lesson_id: str):
     draft = learning().save_draft(current_user.id, lesson_id, _field("code"))
     if wants_json():
         return jsonify(saved=True, saved_at=draft.updated_at.isoformat())
+    if request.form.get("quiet"):  # the page's beacon as the learner leaves
+        return "", 204
     flash("Your draft is saved.", "success")
     return redirect(url_for(".lesson", lesson_id=lesson_id))
 

@@ -25,6 +25,11 @@
       body: body,
       credentials: "same-origin"
     }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (response.redirected || type.indexOf("application/json") === -1) {
+        // A login page instead of JSON: the session ended while the page was open.
+        throw new Error("Your session has ended. Reload the page and log in again; your last saved draft is kept.");
+      }
       return response.json().catch(function () { return {}; }).then(function (json) {
         if (!response.ok) {
           var error = (json && json.error) || {};
@@ -96,6 +101,7 @@
       var data = new FormData();
       data.append("code", textarea.value);
       data.append("csrf_token", token);
+      data.append("quiet", "1"); // no "draft saved" message waiting on the next page
       navigator.sendBeacon(form.dataset.draftUrl, data);
     }
   });

@@ -125,3 +125,27 @@ def test_lesson_works_without_javascript(live_server, browser):
         screenshot(page, "27-no-js-complete")
     finally:
         context.close()
+
+
+def test_autosave_restores_the_draft_and_reset_asks_first(live_server, page):
+    _learner(live_server, page)
+    page.goto(live_server.url + "/learn/python-strings")
+    editor = page.get_by_label("Your code")
+    starter = editor.input_value()
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nnote = 'autosaved'")
+    page.get_by_text("Draft saved", exact=True).wait_for()  # debounced autosave, no button pressed
+    page.reload()
+    assert editor.input_value().endswith("note = 'autosaved'")
+    page.get_by_text("Draft restored", exact=True).wait_for()
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Reset to starter").click()
+    assert editor.input_value().endswith("note = 'autosaved'")  # dismissed: nothing changed
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Reset to starter").click()
+    page.get_by_text("Back to the starter code", exact=True).wait_for()
+    assert editor.input_value() == starter
+    page.reload()
+    assert editor.input_value() == starter

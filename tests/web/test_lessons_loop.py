@@ -209,3 +209,10 @@ def test_two_passing_submissions_at_once_complete_the_lesson_once(app_config):
         assert store.get_progress(user.id, LESSON).attempts == 2
     finally:
         store.close()
+
+
+def test_the_leaving_beacon_saves_quietly(app, client, learner):
+    response = post_form(client, f"/learn/{LESSON}/draft", {"code": "city = 'Quito'\n", "quiet": "1"})
+    assert response.status_code == 204
+    assert app.extensions["codelearn.store"].get_draft(learner.id, LESSON).code == "city = 'Quito'\n"
+    assert "draft is saved" not in client.get(f"/learn/{LESSON}").get_data(as_text=True)
