@@ -188,9 +188,18 @@ def _unused_service_models(folder: str, names: list[str]) -> set[str]:
     return {name for name in names if name not in AWS_SERVICES and (Path(folder) / name).is_dir()}
 
 
+def _forget_dropped_files(stage: Path) -> None:
+    """Drop RECORD lines of the console scripts left out: their hashes depend on the build's path."""
+    for record in stage.glob("*.dist-info/RECORD"):
+        lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith(tuple(f"../../{d}/" for d in _DEPS_DROPPED))]
+        record.write_text("".join(kept), encoding="utf-8")
+
+
 def _stage(deps: Path, files: list[Path], stage: Path) -> None:
     shutil.rmtree(stage, ignore_errors=True)
     shutil.copytree(deps, stage, ignore=_unused_service_models)
+    _forget_dropped_files(stage)
     for relative in files:
         destination = stage / relative
         if destination.exists():

@@ -41,6 +41,9 @@ def test_zip_leaves_out_tests_dev_files_instance_data_and_caches(package_zip):
         assert not name.startswith(DEV_ONLY), name
         assert top not in DEV_PACKAGES, name
         assert not name.startswith("bin/"), name  # console scripts with the build machine's paths
+    with zipfile.ZipFile(package_zip) as archive:
+        for record in (n for n in archive.namelist() if n.endswith(".dist-info/RECORD")):
+            assert b"../../bin/" not in archive.read(record), f"{record} lists a dropped console script"
         assert not name.endswith((".sqlite3", "secret_key")), name
 
 
@@ -85,12 +88,14 @@ def test_build_is_reproducible(tmp_path):
     publishes a version only when the code changed). Staged once: the work tree may change meanwhile."""
     deps = build_package.install_dependencies(build_package.DEFAULT_RUNTIME, PROJECT_ROOT / "requirements.txt",
                                               offline=True)
-    stage = tmp_path / "stage"
-    build_package._stage(deps, build_package.app_files(), stage)
-    build_package.compile_and_zip(stage, tmp_path / "one.zip")
+    files = build_package.app_files()
+    stages = [tmp_path / "stage", tmp_path / "elsewhere" / "stage"]  # no build path may leak in
+    for stage in stages:
+        build_package._stage(deps, files, stage)
+    build_package.compile_and_zip(stages[0], tmp_path / "one.zip")
     code = ("import sys; from pathlib import Path; from scripts.build_package import compile_and_zip; "
             "compile_and_zip(Path(sys.argv[1]), Path(sys.argv[2]))")
-    subprocess.run([sys.executable, "-c", code, str(stage), str(tmp_path / "two.zip")], cwd=PROJECT_ROOT,
+    subprocess.run([sys.executable, "-c", code, str(stages[1]), str(tmp_path / "two.zip")], cwd=PROJECT_ROOT,
                    check=True, timeout=300)
     digest = [hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() for name in ("one.zip", "two.zip")]
     assert digest[0] == digest[1], "two builds of the same tree differ: deploy.sh would publish a new version"
