@@ -92,7 +92,7 @@ def _page(lesson: Lesson, *, code: str | None = None, result: SubmissionResult |
     state = learning().state(current_user.id, lesson)
     page = render_template(
         "lessons/lesson.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state,
-        code=state.code if code is None else code, result=result, error=error, ai_hint=ai_hint,
+        code=state.code if code is None else code, result=result, error=error, ai_hint=_ai_hint_view(ai_hint),
         status_labels=STATUS_LABELS, level_titles=LEVEL_TITLES, urls=lesson_urls(lesson.id),
     )
     return page, status, headers or {}
@@ -101,6 +101,10 @@ def _page(lesson: Lesson, *, code: str | None = None, result: SubmissionResult |
 @bp.get("/<lesson_id>")
 def lesson(lesson_id: str):
     return _page(lessons().get(lesson_id))
+
+
+def _ai_hint_view(answer: Any) -> dict[str, str] | None:
+    return {"html": lessons().inline_markup(answer.text), "note": answer.note} if answer else None
 
 
 def _result_json(lesson: Lesson, result: SubmissionResult) -> dict[str, Any]:
@@ -194,8 +198,8 @@ def ai_hint(lesson_id: str):
     if wants_json():
         state = learning().state(current_user.id, lesson)
         return jsonify(text=answer.text, note=answer.note, remaining=answer.remaining, html=render_template(
-            "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state, ai_hint=answer,
-            urls=lesson_urls(lesson.id)))
+            "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state,
+            ai_hint=_ai_hint_view(answer), urls=lesson_urls(lesson.id)))
     return _page(lesson, code=code, ai_hint=answer)
 
 

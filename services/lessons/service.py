@@ -97,6 +97,10 @@ class LessonService:
     def rendered(self, lesson: Lesson) -> RenderedLesson:
         return self._renderer.render(lesson)
 
+    def inline_markup(self, text: str) -> str:
+        """Untrusted one-paragraph text (an AI hint) as sanitised inline HTML."""
+        return self._renderer.inline(text)
+
     # --- a learner's track ------------------------------------------------------------------
     def track(self, user_id: str, language: str = "python") -> TrackView:
         return build_track(language, self.library.track(language), self._store.list_progress(user_id))

@@ -149,3 +149,20 @@ def test_autosave_restores_the_draft_and_reset_asks_first(live_server, page):
     assert editor.input_value() == starter
     page.reload()
     assert editor.input_value() == starter
+
+
+def test_hint_ladder_then_an_ai_hint_that_says_who_answered(live_server, page):
+    _learner(live_server, page)
+    page.goto(live_server.url + "/learn/python-variables")
+    page.get_by_label("Your code").fill("city = 42\n")
+    page.get_by_role("button", name="Run the tests").click()
+    page.get_by_text("city should be a string").wait_for()
+    for number in (1, 2, 3):
+        page.get_by_role("button", name=f"Show a hint ({number} of 3)").click()
+        page.locator(f"#hint-{number}").wait_for()
+    page.get_by_role("button", name="Ask for an AI hint (2 left)").click()
+    page.locator("#ai-hint").wait_for()
+    assert page.locator("#ai-hint").get_by_text("Answered by the offline assistant.").count() == 1
+    page.get_by_role("button", name="Ask for an AI hint (1 left)").wait_for()
+    page.locator("#hints").scroll_into_view_if_needed()
+    _viewport_shot(page, "28-hints-and-ai-hint-view")
