@@ -49,9 +49,9 @@ def _highlight(code: str, language: str, _attrs: str) -> str:
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "highlight": _highlight}).enable("table")
 
-    def heading(renderer, tokens, idx, options, env):  # the page owns <h1>: lesson headings start at <h2>
+    def heading(renderer, tokens, idx, options, env):  # the page owns <h1>: lesson headings start lower
         token = tokens[idx]
-        level = min(6, int(token.tag[1]) + 1)
+        level = min(6, int(token.tag[1]) + env.get("shift", 1))
         token.tag = f"h{level}"
         return renderer.renderToken(tokens, idx, options, env)
 
@@ -78,8 +78,9 @@ class LessonRenderer:
         self._cache: dict[tuple[str, str], RenderedLesson] = {}
         self._lock = threading.Lock()
 
-    def markdown(self, text: str) -> str:
-        return sanitise(self._md.render(text))
+    def markdown(self, text: str, *, shift: int = 1) -> str:
+        """`shift`: how many levels headings move down (the challenge sits under its own <h2>)."""
+        return sanitise(self._md.render(text, {"shift": shift}))
 
     def inline(self, text: str) -> str:
         return sanitise(self._md.renderInline(text))
@@ -91,7 +92,7 @@ class LessonRenderer:
         if rendered is None:
             rendered = RenderedLesson(
                 lesson=self.markdown(lesson.lesson),
-                challenge=self.markdown(lesson.challenge),
+                challenge=self.markdown(lesson.challenge, shift=2),
                 hints=tuple(self.inline(h) for h in lesson.hints),
             )
             with self._lock:

@@ -166,3 +166,14 @@ def test_hint_ladder_then_an_ai_hint_that_says_who_answered(live_server, page):
     page.get_by_role("button", name="Ask for an AI hint (1 left)").wait_for()
     page.locator("#hints").scroll_into_view_if_needed()
     _viewport_shot(page, "28-hints-and-ai-hint-view")
+
+
+def test_a_topic_request_shows_progress_then_the_nearest_lesson(live_server, page):
+    _learner(live_server, page)
+    page.goto(live_server.url + "/learn/")
+    page.get_by_label("Topic").fill("while loops with break")
+    page.get_by_label("Level").select_option("beginner")
+    page.get_by_role("button", name="Find a lesson").click()
+    page.get_by_role("heading", name="Loops: for and while", level=1).wait_for()
+    page.get_by_text("closest lesson from the library").wait_for()
+    screenshot(page, "29-topic-nearest-lesson")
