@@ -163,6 +163,25 @@ ACCOUNT="$(read_aws "<account-id>" sts get-caller-identity --query Account --out
 note "account $ACCOUNT, region $REGION"
 BUCKET="${ARTIFACT_BUCKET:-codelearn-artifacts-$ACCOUNT-$REGION}"
 
+if [[ -z "$ROLLBACK_VERSION" ]]; then
+  status="$(read_aws "" cloudformation describe-stacks --stack-name "$STACK_NAME" \
+    --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)"
+  case "$status" in
+    "")
+      if [[ -z "${ALERT_EMAIL:-}" || -z "${MAIL_FROM_ADDRESS:-}" ]]; then
+        [[ "$DRY_RUN" == true ]] || die "first deploy of $STACK_NAME: set ALERT_EMAIL and MAIL_FROM_ADDRESS (README, Operators)"
+        note "a first deploy needs ALERT_EMAIL and MAIL_FROM_ADDRESS"
+      fi
+      ;;
+    ROLLBACK_COMPLETE)
+      # A stack whose creation failed can only be deleted (the table, if made, is retained).
+      die "stack $STACK_NAME failed to create; see why with: aws cloudformation describe-stack-events --stack-name $STACK_NAME --region $REGION; then delete it (aws cloudformation delete-stack --stack-name $STACK_NAME --region $REGION) and run again"
+      ;;
+    *_IN_PROGRESS) die "stack $STACK_NAME is busy ($status); run again when it is done" ;;
+    *) note "stack status: $status" ;;
+  esac
+fi
+
 if [[ -n "$ROLLBACK_VERSION" ]]; then
   section "point the $ALIAS alias at version $ROLLBACK_VERSION"
   read_aws "" lambda get-function --function-name "$STACK_NAME" --qualifier "$ROLLBACK_VERSION" \
@@ -259,10 +278,6 @@ fi
 
 # -- 7. stack ----------------------------------------------------------------------------------
 section "deploy the stack $STACK_NAME"
-if [[ "$DRY_RUN" == false ]] && ! aws --region "$REGION" cloudformation describe-stacks --stack-name "$STACK_NAME" >/dev/null 2>&1; then
-  [[ -n "${ALERT_EMAIL:-}" && -n "${MAIL_FROM_ADDRESS:-}" ]] \
-    || die "first deploy of $STACK_NAME: set ALERT_EMAIL and MAIL_FROM_ADDRESS (README, Operators)"
-fi
 LIVE_VERSION="$(read_aws "None" lambda get-alias --function-name "$STACK_NAME" --name "$ALIAS" \
   --query FunctionVersion --output text 2>/dev/null || true)"
 # shellcheck disable=SC2016  # the literal version name, before any version is published

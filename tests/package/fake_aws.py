@@ -100,6 +100,8 @@ class FakeAws:
         if not self.stack:
             return 255, "Stack with id codelearn does not exist"
         query = _option(args, "--query") or ""
+        if "StackStatus" in query:
+            return 0, self.stack.get("status", "UPDATE_COMPLETE")
         if "Outputs" in query:
             return 0, URL
         if "Parameters" in query:

@@ -141,3 +141,13 @@ def test_deploy_creates_everything_once_and_a_second_run_changes_nothing(package
     back = _deploy(tmp_path, "--rollback", "1", fake_aws=True)
     assert back.returncode == 0, back.stderr
     assert _changes(tmp_path)[-1] == "alias to version 1"
+
+
+def test_a_stack_that_failed_to_create_is_explained_not_retried(package_zip, tmp_path):
+    state = {"stack": {"parameters": {}, "latest": None, "versions": [], "alias": "$LATEST",
+                       "status": "ROLLBACK_COMPLETE"}}
+    (tmp_path / "aws-state.json").write_text(json.dumps(state))
+    result = _deploy(tmp_path, fake_aws=True, **FIRST_DEPLOY)
+    assert result.returncode != 0
+    assert "failed to create" in result.stderr and "delete-stack" in result.stderr
+    assert _changes(tmp_path) == [], "nothing is changed before the stack is fixed"
