@@ -22,6 +22,7 @@ from services.lessons.service import LessonService
 from services.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
+DRAFTS_PER_MINUTE = 60  # autosave waits for a pause in typing, so people stay far below this
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,10 @@ class LearningService:
     def save_draft(self, user_id: str, lesson_id: str, code: str) -> Draft:
         self.lessons.get(lesson_id)  # unknown ids: 404, nothing stored
         self._check_size(code)
+        decision = self._limiter.hit(f"draft:{user_id}", DRAFTS_PER_MINUTE, 60)
+        if not decision.allowed:  # autosave runs after a pause in typing; this only stops scripts
+            raise RateLimited("Your draft is being saved very often; it will be saved again in a moment.",
+                              decision.retry_after)
         draft = Draft(user_id, lesson_id, code, self._clock())
         self._store.save_draft(draft)
         return draft

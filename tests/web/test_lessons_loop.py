@@ -216,3 +216,12 @@ def test_the_leaving_beacon_saves_quietly(app, client, learner):
     assert response.status_code == 204
     assert app.extensions["codelearn.store"].get_draft(learner.id, LESSON).code == "city = 'Quito'\n"
     assert "draft is saved" not in client.get(f"/learn/{LESSON}").get_data(as_text=True)
+
+
+def test_draft_saves_are_bounded_per_learner(app, client, learner, monkeypatch):
+    monkeypatch.setattr("services.lessons.learning.DRAFTS_PER_MINUTE", 2)
+    for _ in range(2):
+        assert post_json(client, f"/learn/{LESSON}/draft", {"code": "x = 1"}).status_code == 200
+    refused = post_json(client, f"/learn/{LESSON}/draft", {"code": "x = 2"})
+    assert refused.status_code == 429 and refused.headers["Retry-After"]
+    assert app.extensions["codelearn.store"].get_draft(learner.id, LESSON).code == "x = 1"
