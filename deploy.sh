@@ -92,6 +92,18 @@ read_aws() {
   fi
 }
 
+# The same for a look-up whose failure means "not there": its error is hidden, its output empty.
+probe_aws() {
+  local placeholder="$1"
+  shift
+  show aws --region "$REGION" "$@"
+  if [[ "$DRY_RUN" == true ]]; then
+    printf '%s' "$placeholder"
+  else
+    aws --region "$REGION" "$@" 2>/dev/null || true
+  fi
+}
+
 aws_run() { run aws --region "$REGION" "$@"; }
 
 stack_parameters() {
@@ -164,8 +176,8 @@ note "account $ACCOUNT, region $REGION"
 BUCKET="${ARTIFACT_BUCKET:-codelearn-artifacts-$ACCOUNT-$REGION}"
 
 if [[ -z "$ROLLBACK_VERSION" ]]; then
-  status="$(read_aws "" cloudformation describe-stacks --stack-name "$STACK_NAME" \
-    --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)"
+  status="$(probe_aws "" cloudformation describe-stacks --stack-name "$STACK_NAME" \
+    --query 'Stacks[0].StackStatus' --output text)"
   case "$status" in
     "")
       if [[ -z "${ALERT_EMAIL:-}" || -z "${MAIL_FROM_ADDRESS:-}" ]]; then
@@ -263,8 +275,8 @@ fi
 
 # -- 6. table ----------------------------------------------------------------------------------
 section "table $TABLE_NAME: created by the stack when missing"
-owner="$(read_aws "None" cloudformation describe-stack-resources --stack-name "$STACK_NAME" \
-  --logical-resource-id Table --query 'StackResources[0].PhysicalResourceId' --output text 2>/dev/null || true)"
+owner="$(probe_aws "None" cloudformation describe-stack-resources --stack-name "$STACK_NAME" \
+  --logical-resource-id Table --query 'StackResources[0].PhysicalResourceId' --output text)"
 if [[ "$owner" == "$TABLE_NAME" ]]; then
   CREATE_TABLE=true
   note "owned by stack $STACK_NAME"
@@ -278,8 +290,8 @@ fi
 
 # -- 7. stack ----------------------------------------------------------------------------------
 section "deploy the stack $STACK_NAME"
-LIVE_VERSION="$(read_aws "None" lambda get-alias --function-name "$STACK_NAME" --name "$ALIAS" \
-  --query FunctionVersion --output text 2>/dev/null || true)"
+LIVE_VERSION="$(probe_aws "None" lambda get-alias --function-name "$STACK_NAME" --name "$ALIAS" \
+  --query FunctionVersion --output text)"
 # shellcheck disable=SC2016  # the literal version name, before any version is published
 [[ "$LIVE_VERSION" =~ ^[0-9]+$ ]] || LIVE_VERSION='$LATEST'
 note "the $ALIAS alias serves version $LIVE_VERSION while the stack updates"
