@@ -134,6 +134,8 @@ def _summary(result: SubmissionResult) -> str:
         text += " Lesson complete!"
     elif report.status == "timeout":
         text = "Your code took too long to run. " + text
+    elif report.status == "error" and report.message:
+        text = report.message.splitlines()[0] + " " + text
     return text
 
 
