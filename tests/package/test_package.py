@@ -16,6 +16,7 @@ from tests.lambda_.events import URL_HOST, LambdaBrowser
 # Payload 1.0 as a REST API stage on its default host; payload 2.0 as a Function URL.
 SETUPS = {"1.0": {"stage": "prod"}, "2.0": {"stage": "$default", "host": URL_HOST}}
 LESSON_ID = "python-variables"  # the seed's own lesson
+SOLUTION = "city = 'Lisbon'\npopulation = 545000\nis_capital = True\n"
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -62,7 +63,7 @@ def session(request, task_root: Path, tmp_path: Path):
     assert _snapshot(task_root) == before, "the run wrote into the package folder (read-only on Lambda)"
 
 
-def test_landing_page_static_asset_login_round_trip_and_lesson(session):
+def test_landing_page_static_asset_login_round_trip_lesson_and_grading(session):
     browser, _process = session
     landing = browser.request("GET", "/")
     assert landing["statusCode"] == 200
@@ -83,6 +84,12 @@ def test_landing_page_static_asset_login_round_trip_and_lesson(session):
     lesson = browser.request("GET", f"/learn/{LESSON_ID}")
     assert lesson["statusCode"] == 200, browser.text(lesson)[:2000]
     assert "Variables" in browser.text(lesson)
+
+    # Grading runs learner code in a subprocess started from the package (DESIGN.md section 6).
+    token = browser.csrf(f"/learn/{LESSON_ID}")
+    graded = browser.request("POST", f"/learn/{LESSON_ID}/submit", form={"csrf_token": token, "code": SOLUTION})
+    assert graded["statusCode"] == 200, browser.text(graded)[:2000]
+    assert "Lesson complete!" in browser.text(graded)
 
     instance = Path(browser.environment["TMPDIR"]) / "codelearn-instance"
     assert (instance / "codelearn.sqlite3").exists(), "without CODELEARN_INSTANCE_PATH, Lambda state goes to /tmp"
