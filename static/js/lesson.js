@@ -83,7 +83,7 @@
   function saveDraft() {
     window.clearTimeout(saveTimer);
     var code = textarea.value;
-    if (code === lastSaved) return Promise.resolve();
+    if (code === lastSaved) { setSaveStatus("Draft saved"); return Promise.resolve(); }
     setSaveStatus("Saving…");
     return post(form.dataset.draftUrl, { code: code }).then(function () {
       lastSaved = code;
