@@ -122,7 +122,7 @@ def test_lesson_works_without_javascript(live_server, browser):
         page.get_by_role("button", name="Run the tests").click()
         page.get_by_role("heading", name="Lesson complete!").wait_for()
         assert page.get_by_label("Your code").input_value().startswith("city = 'Porto'")
-        screenshot(page, "27-no-js-complete")
+        _viewport_shot(page, "27-no-js-complete-view")
     finally:
         context.close()
 
