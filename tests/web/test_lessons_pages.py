@@ -95,3 +95,21 @@ def test_an_unknown_topic_without_ai_opens_the_nearest_lesson_with_a_note(client
     assert "closest lesson from the library" in page
     bad = post_form(client, "/learn/topic", {"level": "beginner", "topic": "<script> tags"})
     assert bad.status_code == 302 and "letters, digits" in client.get("/learn/").get_data(as_text=True)
+
+
+def test_a_generated_lesson_in_the_cache_is_served_and_graded(app, client, learner):
+    from datetime import UTC, datetime, timedelta
+
+    from dal.base import LessonCacheEntry
+
+    store = app.extensions["codelearn.store"]
+    loops = app.extensions["codelearn.lesson_library"].get("python-loops").to_dict()
+    content = {**loops, "id": "ai-while-loops", "title": "While loops, written by AI", "source": "ai"}
+    now = datetime.now(UTC)
+    store.put_cached_lesson(LessonCacheEntry("lesson:python:beginner:while-loops", content, "ai", now,
+                                             now + timedelta(days=90), model="test-model"))
+    page = client.get("/learn/ai-python-beginner-while-loops").get_data(as_text=True)
+    assert "While loops, written by AI" in page and "Written by AI, checked by its tests" in page
+    result = post_json(client, "/learn/ai-python-beginner-while-loops/submit", {"code": loops["solution"]}).json
+    assert result["status"] == "pass" and result["completed_now"] is True
+    assert client.get("/learn/ai-python-beginner-nothing").status_code == 404
