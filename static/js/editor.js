@@ -164,7 +164,9 @@
       indentLines(textarea, event.shiftKey);
       return;
     }
-    this.escaped = false;
+    if (event.key !== "Shift" && event.key !== "Control" && event.key !== "Alt" && event.key !== "Meta") {
+      this.escaped = false; // Escape then Shift+Tab also leaves, backwards
+    }
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       var form = textarea.form;

@@ -90,6 +90,11 @@ def test_learning_journey(live_server, page):
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") != "code"
+    editor.focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Tab")  # and backwards
+    assert page.evaluate("document.activeElement.id") != "code"
+    assert editor.input_value().endswith("\n    is_capital = True")  # nothing was outdented
 
     # Coming back: the code and the revealed hint are still there.
     page.reload()
