@@ -90,10 +90,12 @@ def topic():
 def _page(lesson: Lesson, *, code: str | None = None, result: SubmissionResult | None = None,
           error: str | None = None, ai_hint: Any = None, status: int = 200, headers: dict | None = None):
     state = learning().state(current_user.id, lesson)
+    # Back on a finished lesson: point the way on (one more read, only for completed lessons).
+    following = lessons().next_lesson(current_user.id) if state.completed and result is None else None
     page = render_template(
         "lessons/lesson.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state,
         code=state.code if code is None else code, result=result, error=error, ai_hint=_ai_hint_view(ai_hint),
-        status_labels=STATUS_LABELS, level_titles=LEVEL_TITLES, urls=lesson_urls(lesson.id),
+        status_labels=STATUS_LABELS, level_titles=LEVEL_TITLES, urls=lesson_urls(lesson.id), following=following,
     )
     return page, status, headers or {}
 

@@ -35,6 +35,8 @@ def test_progress_moves_the_next_lesson_and_the_statuses(app, client, learner):
     card = re.search(r'<li class="lesson-card status-done">.*?</li>', page, re.S).group(0)
     assert "Variables and data types" in card and "Done" in card
     assert client.get("/learn/continue").headers["Location"].endswith("/learn/python-numbers")
+    again = client.get(f"/learn/{LESSON}").get_data(as_text=True)
+    assert "You've completed this lesson" in again and "Next lesson: Numbers and arithmetic" in again
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "Continue: Numbers and arithmetic" in dashboard and "1</strong> of 33" in dashboard
 
