@@ -30,7 +30,7 @@ def lesson_files(root: Path) -> list[Path]:
     return sorted(root.glob("*/*/*.json"))
 
 
-def read_lesson_file(path: Path, root: Path) -> tuple[dict | None, list[FileProblem]]:
+def read_lesson_file(path: Path, root: Path, *, parse_code: bool = True) -> tuple[dict | None, list[FileProblem]]:
     """The file's JSON and the format problems it has (None when it cannot be parsed)."""
     shown = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
     try:
@@ -38,7 +38,7 @@ def read_lesson_file(path: Path, root: Path) -> tuple[dict | None, list[FileProb
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return None, [FileProblem(shown, "", f"cannot be read as JSON: {exc}")]
     lesson_id = data.get("id", "") if isinstance(data, dict) else ""
-    problems = validate_lesson(data, stem=path.stem, folder_level=path.parent.name)
+    problems = validate_lesson(data, stem=path.stem, folder_level=path.parent.name, parse_code=parse_code)
     if isinstance(data, dict) and data.get("language") != path.parent.parent.name:
         problems.append(f"language {data.get('language')!r} does not match its folder {path.parent.parent.name!r}")
     return data, [FileProblem(shown, str(lesson_id), p) for p in problems]
@@ -66,7 +66,8 @@ class LessonLibrary:
         root = Path(root)
         lessons, problems, seen = [], [], set()
         for path in lesson_files(root):
-            data, file_problems = read_lesson_file(path, root)
+            # The content check (part of the test run) parses and runs the code; start-up stays cheap.
+            data, file_problems = read_lesson_file(path, root, parse_code=False)
             if file_problems or data is None:
                 problems.extend(file_problems)
                 continue

@@ -41,8 +41,11 @@ def _texts(data: dict[str, Any], key: str, problems: list[str], low: int, high: 
     return value
 
 
-def validate_lesson(data: Any, *, stem: str | None = None, folder_level: str | None = None) -> list[str]:
-    """Problems of one lesson dict; an empty list means it follows the format."""
+def validate_lesson(
+    data: Any, *, stem: str | None = None, folder_level: str | None = None, parse_code: bool = True,
+) -> list[str]:
+    """Problems of one lesson dict; an empty list means it follows the format. `parse_code=False` skips
+    parsing the Python fields (~0.7 ms a lesson): the app's start-up load, after the content check."""
     if not isinstance(data, dict):
         return ["the file must hold one JSON object"]
     problems: list[str] = []
@@ -81,16 +84,18 @@ def validate_lesson(data: Any, *, stem: str | None = None, folder_level: str | N
     elif lesson_id in prerequisites:
         problems.append("a lesson cannot be its own prerequisite")
     _texts(data, "hints", problems, 1, 5)
-    problems.extend(_test_problems(_texts(data, "tests", problems, 3, 20)))
+    tests = _texts(data, "tests", problems, 3, 20)
+    problems.extend(_test_problems(tests, parse_code))
     problems.extend(_quiz_problems(data.get("quiz")))
     if isinstance(data["starter"], str) and data["starter"].strip() == str(data["solution"]).strip():
         problems.append("the starter is the same as the solution; it must fail at least one test")
-    problems.extend(_syntax_problems(data))
+    if parse_code:
+        problems.extend(_syntax_problems(data))
     problems.extend(_todo_problems(data))
     return problems
 
 
-def _test_problems(tests: list[str]) -> list[str]:
+def _test_problems(tests: list[str], parse_code: bool = True) -> list[str]:
     problems, names = [], []
     for number, source in enumerate(tests, 1):
         match = _TEST_NAME.match(source)
@@ -98,6 +103,8 @@ def _test_problems(tests: list[str]) -> list[str]:
             problems.append(f"test {number} must start with `def test_<name>():`")
             continue
         names.append(match.group(1))
+        if not parse_code:
+            continue
         try:
             ast.parse(source)
         except SyntaxError as exc:

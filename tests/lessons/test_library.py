@@ -51,3 +51,11 @@ def test_validation_names_each_problem():
     assert "syntax error" in problems
     assert "lowercase-hyphen" in problems
     assert "`order` must be a positive whole number" in problems
+
+
+def test_start_up_load_leaves_code_parsing_to_the_check(lessons_dir):
+    edit_lesson(lessons_dir, "beginner/numbers.json", solution="def broken(:\n")
+    library, problems = LessonLibrary.from_directory(lessons_dir)
+    assert "python-numbers" in library and problems == []  # cheap at start-up ...
+    data = library.get("python-numbers").to_dict()
+    assert any("syntax error" in p for p in validate_lesson(data))  # ... the content check catches it
