@@ -10,8 +10,6 @@ from flask.cli import AppGroup
 
 from blueprints.deps import service
 from services.errors import InvalidInput
-from services.lessons.check import check_library
-from services.lessons.skeleton import write_skeleton
 
 lessons_cli = AppGroup("lessons", help="Check and create curated lessons.")
 
@@ -20,6 +18,8 @@ lessons_cli = AppGroup("lessons", help="Check and create curated lessons.")
 @click.option("--concurrency", default=2, show_default=True, help="Lessons graded at once.")
 def check(concurrency: int) -> None:
     """Validate every lesson file, grade its solution and starter, run its examples."""
+    from services.lessons.check import check_library  # not imported by every app start-up
+
     started = time.monotonic()
     result = check_library(current_app.config["LESSONS_DIR"], service("grader"), concurrency=concurrency,
                            progress=lambda problem: click.echo(str(problem), err=True))
@@ -36,6 +36,8 @@ def check(concurrency: int) -> None:
 @click.argument("topic")
 def new(language: str, level: str, topic: str) -> None:
     """Write a skeleton lesson file for LANGUAGE LEVEL "TOPIC"."""
+    from services.lessons.skeleton import write_skeleton
+
     try:
         path = write_skeleton(current_app.config["LESSONS_DIR"], language, level, topic)
     except InvalidInput as exc:

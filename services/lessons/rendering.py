@@ -2,6 +2,8 @@
 
 Generated lessons are untrusted text, so every lesson goes through the same allow-list. Curated
 lessons are rendered once per process (cached per lesson id); the bench depends on it.
+The three libraries are imported on the first render, not at start-up: together they cost ~50-90 ms,
+and a cold start that serves no lesson page should not pay for them.
 """
 
 from __future__ import annotations
@@ -9,13 +11,7 @@ from __future__ import annotations
 import html
 import threading
 from dataclasses import dataclass
-
-import nh3
-from markdown_it import MarkdownIt
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import PythonLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
+from typing import Any
 
 from services.lessons.model import Lesson
 
@@ -25,28 +21,36 @@ _TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "code", "sp
          "a", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "kbd"}
 _ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}, "code": {"class"}, "pre": {"class"},
                "th": {"align"}, "td": {"align"}, "ol": {"start"}}
-_formatter = HtmlFormatter(nowrap=True)
 
 
 def pygments_css() -> str:
     """The stylesheet for the highlighted code's classes (served as a static file)."""
+    from pygments.formatters import HtmlFormatter
+
     rules = HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(f".{CSS_CLASS}").splitlines()
     return "\n".join(rule for rule in rules if rule.startswith(f".{CSS_CLASS}"))  # not its global `pre` rule
 
 
 def _highlight(code: str, language: str, _attrs: str) -> str:
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     name = (language or "").strip().split(" ")[0].lower()
     try:
         lexer = PythonLexer() if name in ("python", "py", "python3") else get_lexer_by_name(name) if name else None
     except ClassNotFound:
         lexer = None
-    body = highlight(code, lexer, _formatter) if lexer else html.escape(code)
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else html.escape(code)
     label = html.escape(name) if name else "text"
     # Starting with <pre tells markdown-it to use this markup as the whole block.
     return f'<pre class="{CSS_CLASS}"><code class="language-{label}">{body}</code></pre>\n'
 
 
-def _markdown() -> MarkdownIt:
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "highlight": _highlight}).enable("table")
 
     def heading(renderer, tokens, idx, options, env):  # the page owns <h1>: lesson headings start lower
@@ -61,6 +65,8 @@ def _markdown() -> MarkdownIt:
 
 
 def sanitise(markup: str) -> str:
+    import nh3
+
     return nh3.clean(markup, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel="noopener noreferrer")
 
@@ -74,9 +80,15 @@ class RenderedLesson:
 
 class LessonRenderer:
     def __init__(self) -> None:
-        self._md = _markdown()
+        self._parser: Any = None  # built on first use
         self._cache: dict[tuple[str, str], RenderedLesson] = {}
         self._lock = threading.Lock()
+
+    @property
+    def _md(self) -> Any:
+        if self._parser is None:
+            self._parser = _markdown()
+        return self._parser
 
     def markdown(self, text: str, *, shift: int = 1) -> str:
         """`shift`: how many levels headings move down (the challenge sits under its own <h2>)."""

@@ -59,3 +59,15 @@ def test_start_up_load_leaves_code_parsing_to_the_check(lessons_dir):
     assert "python-numbers" in library and problems == []  # cheap at start-up ...
     data = library.get("python-numbers").to_dict()
     assert any("syntax error" in p for p in validate_lesson(data))  # ... the content check catches it
+
+
+def test_app_start_up_does_not_import_the_markdown_tools():
+    import subprocess
+    import sys
+
+    probe = ("import sys, tempfile; from app import create_app; "
+             "create_app({'INSTANCE_PATH': tempfile.mkdtemp(), 'SECRET_KEY': 'x', 'LOG_LEVEL': 'WARNING'}); "
+             "print(sorted(m for m in ('markdown_it', 'pygments', 'nh3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=str(CONTENT.parents[1])).stdout
+    assert out.strip() == "[]"  # imported on the first lesson render instead (cold starts stay short)
