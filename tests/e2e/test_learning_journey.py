@@ -115,6 +115,9 @@ def test_learning_journey(live_server, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     page.get_by_label("Your code").scroll_into_view_if_needed()
     _viewport_shot(page, "26-lesson-mobile-editor-view")
+    page.goto(live_server.url + "/learn/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _viewport_shot(page, "30-catalogue-mobile-view")
 
 
 def test_lesson_works_without_javascript(live_server, browser):
