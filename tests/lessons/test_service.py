@@ -137,3 +137,42 @@ def test_generated_lessons_are_served_from_the_cache_by_id(store, library):
         service.get("ai-python-beginner-nothing-here")
     with pytest.raises(NotFoundError):
         service.get("python-nope")
+
+
+def _generated_lesson(library) -> dict:
+    """What a model might answer for "while loops": the loops lesson's parts under a new title."""
+    loops = library.get("python-loops")
+    return {"title": "While loops in depth", "lesson": loops.lesson, "challenge": loops.challenge,
+            "starter": loops.starter, "solution": loops.solution, "tests": list(loops.tests),
+            "hints": list(loops.hints), "concepts": ["while-loops"]}
+
+
+def test_a_new_topic_is_generated_proved_cached_then_served_from_the_cache(store, library):
+    from tests.ai.scripted import ScriptedProvider
+
+    provider = ScriptedProvider(_generated_lesson(library))
+    ai = AIService(provider, store, settings=AISettings(provider="bedrock"), clock=lambda: NOW,
+                   fallback=OfflineProvider(LessonIndex.from_dir(CONTENT)))
+    service = LessonService(library, store, LessonRenderer(), grader=Grader(), ai=ai,
+                            lesson_index=LessonIndex.from_dir(CONTENT), clock=lambda: NOW)
+    first = service.find("python", "intermediate", "while loops in depth", user_id="u1")
+    assert first.source == "ai" and first.lesson.title == "While loops in depth"
+    assert first.lesson.id == "ai-python-intermediate-while-loops-in-depth" and first.lesson.source == "ai"
+    assert service.get(first.lesson.id).solution == library.get("python-loops").solution  # servable by id
+    again = service.find("python", "intermediate", "While loops in depth", user_id="u1")
+    assert again.source == "cache" and again.lesson.id == first.lesson.id
+    assert len(provider.calls) == 1  # the model was asked once
+    entry = store.get_cached_lesson("lesson:python:intermediate:while-loops-in-depth", NOW)
+    assert entry.source == "ai" and entry.hit_count == 1 and entry.input_tokens == 1000
+
+
+def test_curated_lesson_views_never_call_a_model(store, library):
+    class NoModel:
+        def run(self, *args, **kwargs):
+            raise AssertionError("a curated lesson view called the AI layer")
+
+    service = LessonService(library, store, LessonRenderer(), grader=Grader(), ai=NoModel(), clock=lambda: NOW)
+    for lesson in library.all():
+        assert service.get(lesson.id) is lesson
+        assert service.rendered(lesson).lesson
+    assert service.find("python", "beginner", "Functions").source == "static"
