@@ -180,8 +180,10 @@ def _build_services(app: Flask, instance_path: Path) -> None:
         concurrency=app.config["GRADER_CONCURRENCY"],
         queue_timeout_seconds=app.config["GRADER_QUEUE_SECONDS"],
     )
-    _build_ai_services(app)
-    _build_lesson_services(app)
+    # The lesson files are read once: the AI layer's index is built from the validated library.
+    library, _problems = LessonLibrary.from_directory(_lessons_dir(app))  # problems: logged; `flask lessons check`
+    _build_ai_services(app, library)
+    _build_lesson_services(app, library)
 
 
 def _lessons_dir(app: Flask) -> str:
@@ -189,19 +191,17 @@ def _lessons_dir(app: Flask) -> str:
     return app.config["LESSONS_DIR"]
 
 
-def _build_ai_services(app: Flask) -> None:
+def _build_ai_services(app: Flask, library: LessonLibrary) -> None:
     """The AI layer: offline provider locally, Bedrock on AWS; every call guarded and priced."""
-    index = LessonIndex.from_dir(_lessons_dir(app))
+    index = LessonIndex([lesson.to_dict() for lesson in library.all()])
     app.extensions["codelearn.lesson_index"] = index
     app.extensions["codelearn.ai"] = build_ai_service(
         AISettings.from_config(app.config), app.extensions["codelearn.store"], index
     )
 
 
-def _build_lesson_services(app: Flask) -> None:
+def _build_lesson_services(app: Flask, library: LessonLibrary) -> None:
     """The curated library is read once per process; views never touch the lesson files."""
-    lessons_dir = _lessons_dir(app)
-    library, _problems = LessonLibrary.from_directory(lessons_dir)  # problems: logged; `flask lessons check`
     store = app.extensions["codelearn.store"]
     grader = app.extensions["codelearn.grader"]
     ai = app.extensions.get("codelearn.ai")  # None where the AI layer is not set up: curated lessons only
