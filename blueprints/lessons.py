@@ -84,7 +84,8 @@ def topic():
         return redirect(url_for(".catalogue"))
     if found.note:
         flash(found.note, "info")
-    return redirect(url_for(".lesson", lesson_id=found.lesson.id))
+    # `via=topic`: this lookup already counted the view; the page it leads to does not count it again.
+    return redirect(url_for(".lesson", lesson_id=found.lesson.id, via="topic"))
 
 
 def _page(lesson: Lesson, *, code: str | None = None, result: SubmissionResult | None = None,
@@ -102,7 +103,8 @@ def _page(lesson: Lesson, *, code: str | None = None, result: SubmissionResult |
 
 @bp.get("/<lesson_id>")
 def lesson(lesson_id: str):
-    return _page(lessons().get(lesson_id))
+    counted = request.args.get("via") == "topic"
+    return _page(lessons().get(lesson_id) if counted else lessons().view(lesson_id))
 
 
 def _ai_hint_view(answer: Any) -> dict[str, str] | None:

@@ -10,8 +10,10 @@ from datetime import timedelta
 from typing import Any
 
 from dal.base import LessonCacheEntry, Store
+from services.ai.cost_report import record_lesson_view
 from services.ai.errors import QuotaExceeded
 from services.ai.lessons import InvalidTopic, LessonUnavailable, generate_lesson, lesson_cache_key, normalise_topic
+from services.ai.models import CACHE, GENERATED, LIBRARY
 from services.clock import Clock, utcnow
 from services.errors import InvalidInput, NotFoundError, RateLimited
 from services.lessons.catalogue import TrackView, build_track, completed_ids, next_lesson
@@ -94,6 +96,16 @@ class LessonService:
             raise NotFoundError("We couldn't find that lesson. It may have been removed, or the link is mistyped.")
         return self._from_entry(entry)
 
+    def view(self, lesson_id: str) -> Lesson:
+        """`get` for a learner opening the lesson page: the view is counted for the cost report
+        (curated: served from the library; generated: from the cache - no model call either way)."""
+        lesson = self.get(lesson_id)
+        self._count_view(LIBRARY if lesson.source == "static" else CACHE)
+        return lesson
+
+    def _count_view(self, source: str) -> None:
+        record_lesson_view(self._store, source, clock=self._clock)
+
     def rendered(self, lesson: Lesson) -> RenderedLesson:
         return self._renderer.render(lesson)
 
@@ -113,6 +125,12 @@ class LessonService:
 
     # --- by topic: cache -> library -> AI -----------------------------------------------------
     def find(self, language: str, level: str, topic: str, *, user_id: str | None = None) -> LessonLookup:
+        """The lesson for a topic; counts as the learner's view of it (the page it leads to does not)."""
+        found = self._find(language, level, topic, user_id)
+        self._count_view({"cache": CACHE, "ai": GENERATED}.get(found.source, LIBRARY))
+        return found
+
+    def _find(self, language: str, level: str, topic: str, user_id: str | None) -> LessonLookup:
         if language not in self.library.tracks() or level not in LEVELS:
             raise InvalidInput("Choose one of the offered languages and levels.")
         try:

@@ -87,12 +87,12 @@ def test_untrusted_markdown_is_sanitised():
 
 def test_a_topic_in_the_library_opens_that_lesson(client, learner):
     response = post_form(client, "/learn/topic", {"level": "beginner", "topic": "Loops: for and while"})
-    assert response.headers["Location"].endswith("/learn/python-loops")
+    assert response.headers["Location"].endswith("/learn/python-loops?via=topic")
 
 
 def test_an_unknown_topic_without_ai_opens_the_nearest_lesson_with_a_note(client, learner):
     response = post_form(client, "/learn/topic", {"level": "beginner", "topic": "while loops with break"})
-    assert response.headers["Location"].endswith("/learn/python-loops")
+    assert response.headers["Location"].endswith("/learn/python-loops?via=topic")
     page = client.get("/learn/python-loops").get_data(as_text=True)
     assert "closest lesson from the library" in page
     bad = post_form(client, "/learn/topic", {"level": "beginner", "topic": "<script> tags"})
@@ -115,3 +115,27 @@ def test_a_generated_lesson_in_the_cache_is_served_and_graded(app, client, learn
     result = post_json(client, "/learn/ai-python-beginner-while-loops/submit", {"code": loops["solution"]}).json
     assert result["status"] == "pass" and result["completed_now"] is True
     assert client.get("/learn/ai-python-beginner-nothing").status_code == 404
+
+
+def test_lesson_views_are_counted_once_for_the_cost_report(app, client, learner):
+    from datetime import UTC, datetime
+
+    from services.ai.cost_report import LESSON_VIEWS
+    from tests.conftest import csrf_token
+
+    def views() -> dict[str, int]:
+        today = datetime.now(UTC).date()
+        rows = app.extensions["codelearn.store"].list_usage(today, today)
+        return {r.model: r.calls for r in rows if r.feature == LESSON_VIEWS}
+
+    token = csrf_token(client, "/learn/")  # the catalogue is not a lesson view
+    client.get(f"/learn/{LESSON}")
+    client.get(f"/learn/{LESSON}")
+    assert views() == {"library": 2}
+    topic = {"csrf_token": token, "level": "beginner", "topic": "Functions"}
+    client.get(client.post("/learn/topic", data=topic).headers["Location"])  # lookup + its page: one view
+    assert views() == {"library": 3}
+    client.post("/learn/topic", data=topic)
+    assert views() == {"library": 3, "cache": 1}  # the second lookup is a cache hit
+    client.post(f"/learn/{LESSON}/submit", data={"csrf_token": token, "code": SOLUTION})
+    assert sum(views().values()) == 4  # a submission is not a view
