@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import threading
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from services.lessons.model import Lesson
@@ -23,35 +24,58 @@ _ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}, "cod
                "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 
 
+_tools: SimpleNamespace | None = None
+_tools_lock = threading.Lock()
+
+
+def _load_tools() -> SimpleNamespace:
+    """Import the Markdown, highlighting and sanitising libraries once, under a lock: Pygments resolves
+    names like `pygments.formatters.HtmlFormatter` lazily, and that is not safe when several request
+    threads render their first lesson at the same moment (seen in the page benchmark)."""
+    global _tools
+    if _tools is None:
+        with _tools_lock:
+            if _tools is None:
+                import nh3
+                from markdown_it import MarkdownIt
+                from pygments import highlight
+                from pygments.formatters.html import HtmlFormatter
+                from pygments.lexers import get_lexer_by_name
+                from pygments.lexers.python import PythonLexer
+                from pygments.util import ClassNotFound
+
+                _tools = SimpleNamespace(
+                    nh3=nh3, MarkdownIt=MarkdownIt, highlight=highlight, HtmlFormatter=HtmlFormatter,
+                    get_lexer_by_name=get_lexer_by_name, PythonLexer=PythonLexer, ClassNotFound=ClassNotFound,
+                )
+    return _tools
+
+
 def pygments_css() -> str:
     """The stylesheet for the highlighted code's classes (served as a static file)."""
-    from pygments.formatters import HtmlFormatter
-
-    rules = HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(f".{CSS_CLASS}").splitlines()
+    rules = _load_tools().HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(f".{CSS_CLASS}").splitlines()
     return "\n".join(rule for rule in rules if rule.startswith(f".{CSS_CLASS}"))  # not its global `pre` rule
 
 
 def _highlight(code: str, language: str, _attrs: str) -> str:
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer, get_lexer_by_name
-    from pygments.util import ClassNotFound
-
+    tools = _load_tools()
     name = (language or "").strip().split(" ")[0].lower()
     try:
-        lexer = PythonLexer() if name in ("python", "py", "python3") else get_lexer_by_name(name) if name else None
-    except ClassNotFound:
+        if name in ("python", "py", "python3"):
+            lexer = tools.PythonLexer()
+        else:
+            lexer = tools.get_lexer_by_name(name) if name else None
+    except tools.ClassNotFound:
         lexer = None
-    body = highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else html.escape(code)
+    body = tools.highlight(code, lexer, tools.HtmlFormatter(nowrap=True)) if lexer else html.escape(code)
     label = html.escape(name) if name else "text"
     # Starting with <pre tells markdown-it to use this markup as the whole block.
     return f'<pre class="{CSS_CLASS}"><code class="language-{label}">{body}</code></pre>\n'
 
 
 def _markdown() -> Any:
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "highlight": _highlight}).enable("table")
+    md = _load_tools().MarkdownIt("commonmark", {"html": False, "linkify": False, "highlight": _highlight})
+    md.enable("table")
 
     def heading(renderer, tokens, idx, options, env):  # the page owns <h1>: lesson headings start lower
         token = tokens[idx]
@@ -65,10 +89,8 @@ def _markdown() -> Any:
 
 
 def sanitise(markup: str) -> str:
-    import nh3
-
-    return nh3.clean(markup, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer")
+    return _load_tools().nh3.clean(markup, tags=_TAGS, attributes=_ATTRIBUTES,
+                                   url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
 
 @dataclass(frozen=True)
@@ -87,7 +109,9 @@ class LessonRenderer:
     @property
     def _md(self) -> Any:
         if self._parser is None:
-            self._parser = _markdown()
+            with self._lock:
+                if self._parser is None:
+                    self._parser = _markdown()
         return self._parser
 
     def markdown(self, text: str, *, shift: int = 1) -> str:
