@@ -19,6 +19,7 @@ from blueprints import admin, auth, cli, cli_lessons, errors, hardening, lessons
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
 from services.ai import AISettings
+from services.ai.cost_report import LessonViewCounter
 from services.ai.lesson_index import LessonIndex
 from services.ai.wiring import build_ai_service
 from services.grader import Grader
@@ -205,8 +206,9 @@ def _build_lesson_services(app: Flask, library: LessonLibrary) -> None:
     store = app.extensions["codelearn.store"]
     grader = app.extensions["codelearn.grader"]
     ai = app.extensions.get("codelearn.ai")  # None where the AI layer is not set up: curated lessons only
+    views = LessonViewCounter(store, batch=app.config["LESSON_VIEWS_BATCH"])
     lessons = LessonService(library, store, LessonRenderer(), grader=grader, ai=ai,
-                            lesson_index=app.extensions.get("codelearn.lesson_index"))
+                            lesson_index=app.extensions.get("codelearn.lesson_index"), view_counter=views)
     app.extensions["codelearn.lesson_library"] = library
     app.extensions["codelearn.lessons"] = lessons
     app.extensions["codelearn.learning"] = LearningService(

@@ -53,6 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SUBMISSIONS_PER_MINUTE", 10, "Code submissions per learner per minute."),
     Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr."),
     Setting("LESSONS_DIR", None, "Folder of the curated lesson files. Default `content/lessons` in the project."),
+    Setting("LESSON_VIEWS_BATCH", 20, "Lesson views counted in memory before one write to the usage ledger."),
     *(Setting(name, default, help) for name, default, help in ai_config_rows()),
 )
 

@@ -38,6 +38,7 @@ def index():
 @bp.get("/cost")
 def cost():
     budget, settings, ai = _ai_parts()
+    current_app.extensions["codelearn.lessons"].view_counter.flush()  # this process's views, up to now
     summary = cost_summary(budget, settings, budget.now())
     peak = max((day.cost_usd for day in summary.days), default=0.0)
     return render_template(

@@ -7,12 +7,14 @@ server-side Session record, not the user id, so every login can be listed and re
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, g, session
+from flask import Flask, current_app, g, session
 from flask_login import LoginManager, UserMixin, login_user
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 
 from blueprints.deps import accounts
 from dal.base import Session, User
@@ -62,6 +64,26 @@ def start_session(user: User, server_session: Session) -> AuthUser:
     return auth_user
 
 
+@functools.lru_cache(maxsize=4096)
+def _signed_csrf_token(secret_key: str, raw_token: str) -> str:
+    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw_token)
+
+
+def cached_csrf_token() -> str:
+    """Flask-WTF's `generate_csrf`, without signing the same session token again on every page.
+
+    Signing was the most expensive step of rendering the layout. The signed form of a session's
+    raw token never changes while tokens have no time limit (WTF_CSRF_TIME_LIMIT=None), so it is
+    computed once per process; validation is still Flask-WTF's own.
+    """
+    raw = session.get("csrf_token")
+    if "csrf_token" in g or raw is None or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return generate_csrf()
+    token = _signed_csrf_token(current_app.secret_key, raw)
+    g.csrf_token = token  # Flask-WTF's form fields read it from here
+    return token
+
+
 def init_app(app: Flask) -> None:
     app.permanent_session_lifetime = timedelta(days=app.config["REMEMBER_DAYS"])
     login_manager.init_app(app)
@@ -70,3 +92,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are server-side and revocable instead
     csrf.init_app(app)
+    # Flask-WTF offers `csrf_token` as a global and from a context processor; this one runs later.
+    app.jinja_env.globals["csrf_token"] = cached_csrf_token
+    app.context_processor(lambda: {"csrf_token": cached_csrf_token})

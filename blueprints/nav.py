@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, request, url_for
 
 _KEY = "codelearn.nav"
 
@@ -23,6 +23,16 @@ def add_nav_item(app: Flask, item: NavItem) -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions.setdefault(_KEY, [])
+    built: dict[tuple, str] = {}
+
+    def layout_url(endpoint: str, **values: str) -> str:
+        """`url_for` for the layout's fixed links, built once per mount point (stage prefix)."""
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        if key not in built:
+            built[key] = url_for(endpoint, **values)
+        return built[key]
+
+    app.jinja_env.globals["layout_url"] = layout_url
 
     @app.context_processor
     def navigation() -> dict:

@@ -22,6 +22,7 @@ def app_config(tmp_path: Path) -> dict:
         "SECRET_KEY": "test-secret-key",
         "BCRYPT_ROUNDS": 4,  # fast hashing in tests; production uses 12
         "LOG_LEVEL": "WARNING",
+        "LESSON_VIEWS_BATCH": 1,  # every view in the ledger at once, so tests can count them
     }
 
 

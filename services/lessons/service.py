@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from dal.base import LessonCacheEntry, Store
-from services.ai.cost_report import record_lesson_view
+from services.ai.cost_report import LessonViewCounter
 from services.ai.errors import QuotaExceeded
 from services.ai.lessons import InvalidTopic, LessonUnavailable, generate_lesson, lesson_cache_key, normalise_topic
 from services.ai.models import CACHE, GENERATED, LIBRARY
@@ -74,9 +74,11 @@ class LessonService:
     def __init__(
         self, library: LessonLibrary, store: Store, renderer: LessonRenderer, *, grader: Any = None,
         ai: Any = None, lesson_index: Any = None, clock: Clock = utcnow, cache_days: int = CACHE_DAYS,
+        view_counter: LessonViewCounter | None = None,
     ) -> None:
         self.library = library
         self._store = store
+        self.view_counter = view_counter or LessonViewCounter(store, batch=1, clock=clock)
         self._renderer = renderer
         self._grader = grader
         self._ai = ai  # services.ai.AIService, or None where the AI layer is not set up
@@ -104,7 +106,7 @@ class LessonService:
         return lesson
 
     def _count_view(self, source: str) -> None:
-        record_lesson_view(self._store, source, clock=self._clock)
+        self.view_counter.record(source)
 
     def rendered(self, lesson: Lesson) -> RenderedLesson:
         return self._renderer.render(lesson)
