@@ -34,6 +34,7 @@ NOTE_FAILED = {
 NOTE_FAILED_OTHER = "The AI service is unavailable right now; this is the offline answer."
 UNAVAILABLE_EMERGENCY = "AI is paused (emergency mode) and this needs an AI model. Please try again later."
 UNAVAILABLE = "The AI service is unavailable right now. Please try again in a few minutes."
+UNAVAILABLE_OFFLINE = "This is unavailable in offline mode: it needs an AI model, and none is configured."
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class AIService:
         if user_id:
             self.quotas.hit(user_id, task)
         if not self.uses_model:
-            return self._offline(spec, payload, NOTE_OFFLINE, UNAVAILABLE)
+            return self._offline(spec, payload, NOTE_OFFLINE, UNAVAILABLE_OFFLINE)
         if self.budget.is_emergency():
             return self._offline(spec, payload, NOTE_EMERGENCY, UNAVAILABLE_EMERGENCY)
         if not self.breaker.allow():
