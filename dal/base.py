@@ -141,6 +141,12 @@ class UsageRecord:
     cost_usd: float = 0.0
 
 
+# The User fields `update_user` may change; each backend maps every one of them to its storage.
+UPDATABLE_USER_FIELDS = frozenset(
+    {"password_hash", "role", "verified", "created_at", "last_login_at", "display_name", "preferences"}
+)
+
+
 class Store(abc.ABC):
     """Everything CodeLearn persists. One instance per process; safe to share between threads.
 
@@ -168,9 +174,21 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_user_by_email(self, email: str) -> User | None: ...
 
-    @abc.abstractmethod
     def update_user(self, user_id: str, **fields: Any) -> User:
         """Change the given User fields (not id or email: ValueError); raises NotFound."""
+        unknown = set(fields) - UPDATABLE_USER_FIELDS
+        if unknown:
+            raise ValueError(f"update_user cannot change {sorted(unknown)}")
+        if not fields:
+            user = self.get_user(user_id)
+            if user is None:
+                raise NotFound(f"user {user_id}")
+            return user
+        return self._write_user_fields(user_id, fields)
+
+    @abc.abstractmethod
+    def _write_user_fields(self, user_id: str, fields: dict[str, Any]) -> User:
+        """Write checked, non-empty `fields` (names in UPDATABLE_USER_FIELDS); raises NotFound."""
 
     @abc.abstractmethod
     def delete_user(self, user_id: str) -> None:

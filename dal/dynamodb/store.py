@@ -105,15 +105,7 @@ class DynamoStore(LearningRecords, Store):
         claim = self._table.get(keys.email_key(email))
         return self.get_user(claim["userId"]) if claim else None
 
-    def update_user(self, user_id: str, **fields: Any) -> User:
-        unknown = set(fields) - set(_USER_ATTRIBUTES)
-        if unknown:
-            raise ValueError(f"update_user cannot change {sorted(unknown)}")
-        if not fields:
-            user = self.get_user(user_id)
-            if user is None:
-                raise NotFound(f"user {user_id}")
-            return user
+    def _write_user_fields(self, user_id: str, fields: dict[str, Any]) -> User:
         attributes = {_USER_ATTRIBUTES[name][0]: _USER_ATTRIBUTES[name][1](value) for name, value in fields.items()}
         if "created_at" in fields:  # the user listing sorts on it
             attributes["GSI1SK"] = keys.user_index_sort_key(attributes["createdAt"], user_id)

@@ -110,15 +110,7 @@ class SqliteStore(Store):
         found = self._run("SELECT * FROM users WHERE email = ?", (email,))
         return rows.user_from_row(found[0]) if found else None
 
-    def update_user(self, user_id: str, **fields: Any) -> User:
-        unknown = set(fields) - set(_USER_COLUMNS)
-        if unknown:
-            raise ValueError(f"update_user cannot change {sorted(unknown)}")
-        if not fields:
-            user = self.get_user(user_id)
-            if user is None:
-                raise NotFound(f"user {user_id}")
-            return user
+    def _write_user_fields(self, user_id: str, fields: dict[str, Any]) -> User:
         assignments = ", ".join(f"{_USER_COLUMNS[name][0]} = ?" for name in fields)
         values = [_USER_COLUMNS[name][1](value) for name, value in fields.items()]
         updated = self._run(f"UPDATE users SET {assignments} WHERE id = ? RETURNING *", (*values, user_id))  # noqa: S608 - column names come from _USER_COLUMNS
