@@ -16,6 +16,7 @@ from flask_login import LoginManager, UserMixin, login_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
+from blueprints.cookie_session import VerifiedCookieSessionInterface
 from blueprints.deps import accounts
 from dal.base import Session, User
 
@@ -61,6 +62,9 @@ def start_session(user: User, server_session: Session) -> AuthUser:
     auth_user = AuthUser(user, server_session)
     lifetime = server_session.expires_at - server_session.created_at
     login_user(auth_user, remember=server_session.remember, duration=lifetime)
+    # Flask-Login's hash of address and browser serves its session protection, which is off
+    # (revocable server-side sessions instead); dropping it keeps the cookie short to verify.
+    session.pop("_id", None)
     return auth_user
 
 
@@ -76,8 +80,11 @@ def cached_csrf_token() -> str:
     raw token never changes while tokens have no time limit (WTF_CSRF_TIME_LIMIT=None), so it is
     computed once per process; validation is still Flask-WTF's own.
     """
+    token = g.get("csrf_token")
+    if token is not None:  # the layout asks for it several times per page
+        return token
     raw = session.get("csrf_token")
-    if "csrf_token" in g or raw is None or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+    if raw is None or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
         return generate_csrf()
     token = _signed_csrf_token(current_app.secret_key, raw)
     g.csrf_token = token  # Flask-WTF's form fields read it from here
@@ -85,6 +92,7 @@ def cached_csrf_token() -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = VerifiedCookieSessionInterface()
     app.permanent_session_lifetime = timedelta(days=app.config["REMEMBER_DAYS"])
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

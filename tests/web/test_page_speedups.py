@@ -31,3 +31,11 @@ def test_layout_links_follow_the_mount_point(app):
     staged = client.get("/login", environ_overrides={"SCRIPT_NAME": "/prod"}).get_data(as_text=True)
     assert 'href="/static/css/app.css"' in plain
     assert 'href="/prod/static/css/app.css"' in staged and 'href="/prod/register"' in staged
+
+
+def test_the_login_cookie_carries_only_what_is_used(app, client, learner):
+    assert client.get("/dashboard").status_code == 200  # shows (and so clears) the welcome message
+    serializer = app.session_interface.get_signing_serializer(app)
+    contents = serializer.loads(client.get_cookie("codelearn_session").value)
+    assert set(contents) == {"_user_id", "_fresh", "csrf_token"}  # no unused protection hash
+    assert client.get("/learn/").status_code == 200  # and it still logs the learner in
