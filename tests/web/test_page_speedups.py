@@ -37,5 +37,5 @@ def test_the_login_cookie_carries_only_what_is_used(app, client, learner):
     assert client.get("/dashboard").status_code == 200  # shows (and so clears) the welcome message
     serializer = app.session_interface.get_signing_serializer(app)
     contents = serializer.loads(client.get_cookie("codelearn_session").value)
-    assert set(contents) == {"_user_id", "_fresh", "csrf_token"}  # no unused protection hash
+    assert set(contents) == {"_user_id", "_fresh", "_permanent", "csrf_token"}  # no unused protection hash
     assert client.get("/learn/").status_code == 200  # and it still logs the learner in
