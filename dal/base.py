@@ -206,6 +206,13 @@ class Store(abc.ABC):
     def get_session(self, session_id: str, now: datetime) -> Session | None:
         """The session, or None when unknown or expired at `now`."""
 
+    def get_session_with_user(self, session_id: str, now: datetime) -> tuple[Session, User] | None:
+        """The live session and its user (None when either is gone): every logged-in page asks
+        this, so a backend that can read both at once overrides it."""
+        session = self.get_session(session_id, now)
+        user = self.get_user(session.user_id) if session else None
+        return (session, user) if user else None
+
     @abc.abstractmethod
     def touch_session(self, session_id: str, last_seen_at: datetime, expires_at: datetime) -> None:
         """Slide the session's expiry; does nothing when the session is gone (never recreates it)."""
@@ -296,10 +303,11 @@ class Store(abc.ABC):
         already was (idempotent under concurrent calls)."""
 
     @abc.abstractmethod
-    def get_draft(self, user_id: str, lesson_id: str) -> Draft | None: ...
+    def save_draft(self, draft: Draft) -> None: ...
 
     @abc.abstractmethod
-    def save_draft(self, draft: Draft) -> None: ...
+    def get_lesson_record(self, user_id: str, lesson_id: str) -> tuple[Progress | None, Draft | None]:
+        """The learner's progress and draft for one lesson, in one read (every lesson page needs both)."""
 
     @abc.abstractmethod
     def delete_draft(self, user_id: str, lesson_id: str) -> None: ...

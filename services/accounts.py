@@ -171,12 +171,10 @@ class Accounts:
         if not session_id or len(session_id) > 128:
             return None
         now = self._clock()
-        session = self._store.get_session(session_id, now)
-        if session is None:
+        found = self._store.get_session_with_user(session_id, now)
+        if found is None:
             return None
-        user = self._store.get_user(session.user_id)
-        if user is None:
-            return None
+        session, user = found
         if (now - session.last_seen_at).total_seconds() >= SESSION_TOUCH_SECONDS:
             expires = session.expires_at if session.remember else now + self._session_lifetime(False)
             self._store.touch_session(session.id, now, expires)

@@ -158,10 +158,6 @@ class LearningRecords:
             return False
         return True
 
-    def get_draft(self, user_id: str, lesson_id: str) -> Draft | None:
-        item = self._table.get(keys.draft_key(user_id, lesson_id))
-        return items.draft_from_item(item) if item else None
-
     def save_draft(self, draft: Draft) -> None:
         self._table.put(
             {
@@ -172,6 +168,13 @@ class LearningRecords:
                 "updatedAt": to_iso(draft.updated_at),
             }
         )
+
+    def get_lesson_record(self, user_id: str, lesson_id: str) -> tuple[Progress | None, Draft | None]:
+        progress_key, draft_key = keys.progress_key(user_id, lesson_id), keys.draft_key(user_id, lesson_id)
+        found = {item["SK"]: item for item in self._table.batch_get([progress_key, draft_key])}
+        progress, draft = found.get(progress_key["SK"]), found.get(draft_key["SK"])
+        return (items.progress_from_item(progress) if progress else None,
+                items.draft_from_item(draft) if draft else None)
 
     def delete_draft(self, user_id: str, lesson_id: str) -> None:
         self._table.delete(keys.draft_key(user_id, lesson_id))

@@ -15,6 +15,7 @@ from dal.encoding import decode_cursor, encode_cursor
 Item = dict[str, Any]
 
 BATCH_WRITE_LIMIT = 25  # DynamoDB refuses a BatchWriteItem with more requests
+BATCH_GET_LIMIT = 100  # and a BatchGetItem with more keys
 _UNPROCESSED_RETRIES = 8
 
 _serializer = TypeSerializer()
@@ -122,6 +123,22 @@ class Table:
             "ExpressionAttributeValues": serialize(values),
             **params,
         }
+
+    def batch_get(self, keys: list[Item]) -> list[Item]:
+        """The items that exist among `keys` (at most 100, in any order), read consistently in one
+        request, resending what DynamoDB leaves unprocessed."""
+        if len(keys) > BATCH_GET_LIMIT:
+            raise ValueError(f"batch_get reads at most {BATCH_GET_LIMIT} keys")
+        found: list[Item] = []
+        request = {self.name: {"Keys": [serialize(key) for key in keys], "ConsistentRead": True}}
+        for attempt in range(_UNPROCESSED_RETRIES):
+            response = self.call("batch_get_item", RequestItems=request)
+            found.extend(deserialize(item) for item in response.get("Responses", {}).get(self.name, []))
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+            time.sleep(min(0.05 * 2**attempt, 1.0))
+        raise StoreUnavailable(f"dynamodb batch_get_item: {len(request[self.name]['Keys'])} keys left unprocessed")
 
     def batch_delete(self, keys: list[Item]) -> None:
         """Delete the items, 25 per request, resending what DynamoDB leaves unprocessed."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from dal.base import (
     ActivityEvent,
@@ -17,6 +19,14 @@ from dal.base import (
     User,
 )
 from dal.encoding import from_iso, optional_from_iso
+
+# A row as read, or one table's columns taken out of a joined row by `unprefixed`.
+RowLike = sqlite3.Row | Mapping[str, Any]
+
+
+def unprefixed(row: sqlite3.Row, prefix: str) -> dict[str, Any]:
+    """One table's columns out of a joined row, where they were selected as `<prefix><name>`."""
+    return {key[len(prefix):]: row[key] for key in row.keys() if key.startswith(prefix)}  # noqa: SIM118 - a Row iterates values
 
 
 def user_from_row(row: sqlite3.Row) -> User:
@@ -33,7 +43,7 @@ def user_from_row(row: sqlite3.Row) -> User:
     )
 
 
-def session_from_row(row: sqlite3.Row) -> Session:
+def session_from_row(row: RowLike) -> Session:
     return Session(
         id=row["id"],
         user_id=row["user_id"],
@@ -96,7 +106,7 @@ def progress_from_row(row: sqlite3.Row) -> Progress:
     )
 
 
-def draft_from_row(row: sqlite3.Row) -> Draft:
+def draft_from_row(row: RowLike) -> Draft:
     return Draft(
         user_id=row["user_id"],
         lesson_id=row["lesson_id"],

@@ -41,6 +41,21 @@ _USER_COLUMNS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
+# A session joined with its user: the session's columns carry an `s_` prefix (see rows.unprefixed).
+_SESSION_WITH_USER = (
+    "SELECT u.*, s.id AS s_id, s.user_id AS s_user_id, s.created_at AS s_created_at, s.expires_at AS s_expires_at,"
+    " s.last_seen_at AS s_last_seen_at, s.user_agent AS s_user_agent, s.ip AS s_ip, s.remember AS s_remember"
+    " FROM sessions AS s JOIN users AS u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?"
+)
+# Exactly one row: the progress columns (NULL when there is no record) and the draft's, prefixed `d_`.
+_LESSON_RECORD = (
+    "SELECT p.*, d.user_id AS d_user_id, d.lesson_id AS d_lesson_id, d.code AS d_code, d.updated_at AS d_updated_at"
+    " FROM (SELECT :user AS user_id, :lesson AS lesson_id) AS k"
+    " LEFT JOIN progress AS p ON p.user_id = k.user_id AND p.lesson_id = k.lesson_id"
+    " LEFT JOIN drafts AS d ON d.user_id = k.user_id AND d.lesson_id = k.lesson_id"
+)
+
+
 class ConstraintViolated(StoreError):
     """A UNIQUE / PRIMARY KEY constraint refused a write (e.g. an id used twice)."""
 
@@ -160,6 +175,10 @@ class SqliteStore(Store):
     def get_session(self, session_id: str, now: datetime) -> Session | None:
         found = self._run("SELECT * FROM sessions WHERE id = ? AND expires_at > ?", (session_id, to_iso(now)))
         return rows.session_from_row(found[0]) if found else None
+
+    def get_session_with_user(self, session_id: str, now: datetime) -> tuple[Session, User] | None:
+        found = self._run(_SESSION_WITH_USER, (session_id, to_iso(now)))
+        return (rows.session_from_row(rows.unprefixed(found[0], "s_")), rows.user_from_row(found[0])) if found else None
 
     def touch_session(self, session_id: str, last_seen_at: datetime, expires_at: datetime) -> None:
         self._run(
@@ -344,10 +363,6 @@ class SqliteStore(Store):
         )
         return bool(found)
 
-    def get_draft(self, user_id: str, lesson_id: str) -> Draft | None:
-        found = self._run("SELECT * FROM drafts WHERE user_id = ? AND lesson_id = ?", (user_id, lesson_id))
-        return rows.draft_from_row(found[0]) if found else None
-
     def save_draft(self, draft: Draft) -> None:
         self._run(
             "INSERT INTO drafts (user_id, lesson_id, code, updated_at) VALUES (?, ?, ?, ?)"
@@ -355,6 +370,12 @@ class SqliteStore(Store):
             " DO UPDATE SET code = excluded.code, updated_at = excluded.updated_at",
             (draft.user_id, draft.lesson_id, draft.code, to_iso(draft.updated_at)),
         )
+
+    def get_lesson_record(self, user_id: str, lesson_id: str) -> tuple[Progress | None, Draft | None]:
+        row = self._run(_LESSON_RECORD, {"user": user_id, "lesson": lesson_id})[0]
+        progress = rows.progress_from_row(row) if row["attempts"] is not None else None
+        draft = rows.draft_from_row(rows.unprefixed(row, "d_")) if row["d_code"] is not None else None
+        return progress, draft
 
     def delete_draft(self, user_id: str, lesson_id: str) -> None:
         self._run("DELETE FROM drafts WHERE user_id = ? AND lesson_id = ?", (user_id, lesson_id))

@@ -83,8 +83,7 @@ class LearningService:
 
     # --- the page ---------------------------------------------------------------------------
     def state(self, user_id: str, lesson: Lesson) -> LessonState:
-        progress = self._store.get_progress(user_id, lesson.id)
-        draft = self._store.get_draft(user_id, lesson.id)
+        progress, draft = self._store.get_lesson_record(user_id, lesson.id)
         return LessonState(
             code=draft.code if draft else lesson.starter,
             has_draft=draft is not None,

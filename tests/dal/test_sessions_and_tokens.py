@@ -34,6 +34,21 @@ def test_session_reads_back_until_it_expires(store, now):
     assert store.get_session("unknown", now) is None
 
 
+def test_session_with_user_reads_both_while_both_live(store, now):
+    user = new_user(store)
+    session = _session("s1", user.id, now, user_agent="Firefox", ip="203.0.113.9", remember=True)
+    store.create_session(session)
+
+    found_session, found_user = store.get_session_with_user("s1", now)
+    assert found_session == session and found_user == store.get_user(user.id)
+    assert_plain_values(found_session)
+    assert_plain_values(found_user)
+    assert store.get_session_with_user("s1", session.expires_at) is None
+    assert store.get_session_with_user("unknown", now) is None
+    store.delete_user(user.id)
+    assert store.get_session_with_user("s1", now) is None
+
+
 def test_expired_session_is_never_returned(store, now):
     user = new_user(store)
     store.create_session(_session("old", user.id, now - timedelta(days=2), lifetime=timedelta(days=1)))

@@ -183,13 +183,13 @@ def test_delete_user_removes_everything_of_the_user(store, now):
     assert store.consume_token(f"t-{user.id}", "verify_email", now) is None
     assert store.list_events(user.id).items == []
     assert store.list_progress(user.id) == []
-    assert store.get_draft(user.id, "py-01") is None
+    assert store.get_lesson_record(user.id, "py-01")[1] is None
     # The email is free again, and the other account is untouched.
     new_user(store, email="leaving@example.com")
     assert store.get_session(f"s-{other.id}", now) is not None
     assert len(store.list_events(other.id).items) == 30
     assert store.get_progress(other.id, "py-01").attempts == 1
-    assert store.get_draft(other.id, "py-01") is not None
+    assert store.get_lesson_record(other.id, "py-01")[1] is not None
     assert store.consume_token(f"t-{other.id}", "verify_email", now) is not None
 
 
