@@ -1,12 +1,18 @@
-"""Entries of the main navigation that area blueprints add when they are registered."""
+"""The layout's navigation: entries that area blueprints add when they are registered, and the
+fixed links every page carries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import Flask, request, url_for
+from flask_login import current_user
 
 _KEY = "codelearn.nav"
+
+# Everything base.html links to besides the nav entries (endpoints, and files under static/).
+LAYOUT_ENDPOINTS = ("main.index", "main.dashboard", "auth.sessions", "auth.logout", "auth.login", "auth.register")
+LAYOUT_ASSETS = ("img/logo.svg", "css/app.css")
 
 
 @dataclass(frozen=True)
@@ -23,21 +29,25 @@ def add_nav_item(app: Flask, item: NavItem) -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions.setdefault(_KEY, [])
-    built: dict[tuple, str] = {}
+    links_by_mount: dict[str, dict[str, str]] = {}
 
-    def layout_url(endpoint: str, **values: str) -> str:
-        """`url_for` for the layout's fixed links, built once per mount point (stage prefix)."""
-        key = (request.script_root, endpoint, *sorted(values.items()))
-        if key not in built:
-            built[key] = url_for(endpoint, **values)
-        return built[key]
-
-    app.jinja_env.globals["layout_url"] = layout_url
+    def layout_links() -> dict[str, str]:
+        """The layout's URLs by endpoint or asset path, built once per mount point (stage prefix):
+        url_for was a large share of rendering a page."""
+        links = links_by_mount.get(request.script_root)
+        if links is None:
+            endpoints = (*LAYOUT_ENDPOINTS, *(item.endpoint for item in app.extensions[_KEY]))
+            links = {endpoint: url_for(endpoint) for endpoint in endpoints}
+            links.update({asset: url_for("static", filename=asset) for asset in LAYOUT_ASSETS})
+            links_by_mount[request.script_root] = links
+        return links
 
     @app.context_processor
     def navigation() -> dict:
-        from flask_login import current_user
-
         is_admin = bool(getattr(current_user, "is_admin", False))
-        items = [i for i in app.extensions[_KEY] if is_admin or not i.admin_only]
-        return {"nav_items": items}
+        return {
+            "nav_items": [i for i in app.extensions[_KEY] if is_admin or not i.admin_only],
+            "links": layout_links(),
+            "current_endpoint": request.endpoint,
+            "current_blueprint": request.blueprint,
+        }
