@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from blueprints.hardening import current_request_id
 from services.errors import RateLimited, ServiceError
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def wants_json() -> bool:
 def error_response(status: int, message: str | None = None, retry_after: int | None = None):
     title, default_message = TITLES.get(status, TITLES[500])
     message = message or default_message
-    request_id = g.get("request_id", "-")
+    request_id = current_request_id()
     if wants_json():
         body = jsonify(error={"status": status, "title": title, "message": message,
                               "request_id": request_id, "retry_after": retry_after})

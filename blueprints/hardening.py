@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
 import re
+import secrets
 import sys
 import time
-import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, has_request_context, request
 
 log = logging.getLogger("codelearn.request")
 
@@ -28,6 +32,7 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "frame-ancestors 'none'",
 ))
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+REQUEST_ID_KEY = "codelearn.request_id"  # where the WSGI environ carries it
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -50,10 +55,8 @@ class JsonLogFormatter(logging.Formatter):
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            record.request_id = g.get("request_id", "-")
-        except RuntimeError:  # outside a request
-            record.request_id = "-"
+        if not hasattr(record, "request_id"):  # the request line brings its own
+            record.request_id = current_request_id()
         return True
 
 
@@ -71,10 +74,60 @@ def configure_logging(level: str) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
-def _request_id() -> str:
-    context = request.environ.get("apig_wsgi.request_context") or {}
-    candidate = request.headers.get("X-Request-Id", "") or context.get("requestId", "")
-    return candidate if _SAFE_REQUEST_ID.match(candidate) else uuid.uuid4().hex
+def _new_request_id_prefix() -> None:
+    global _request_id_prefix
+    _request_id_prefix = secrets.token_hex(6)
+
+
+# Our own ids are a random per-process prefix and a counter: unique, and no system call per request.
+_request_id_prefix = ""
+_new_request_id_prefix()
+os.register_at_fork(after_in_child=_new_request_id_prefix)
+_request_counter = itertools.count(1)
+
+
+def _request_id(environ: dict) -> str:
+    """The caller's id (X-Request-Id, or API Gateway's) when it is safe to log, else our own."""
+    candidate = environ.get("HTTP_X_REQUEST_ID") or (environ.get("apig_wsgi.request_context") or {}).get("requestId")
+    if candidate and _SAFE_REQUEST_ID.match(candidate):
+        return candidate
+    return f"{_request_id_prefix}-{next(_request_counter):08x}"
+
+
+def current_request_id() -> str:
+    """The id of the request being served, "-" outside one."""
+    return request.environ.get(REQUEST_ID_KEY, "-") if has_request_context() else "-"
+
+
+class RequestBoundary:
+    """The outermost WSGI layer of the app: gives each request its id, adds the fixed security
+    headers to every response (error pages and static files included) and writes the request
+    line. It works on the raw header list, which costs a fraction of Flask's after-request hooks."""
+
+    def __init__(self, wsgi_app: Callable, fixed_headers: list[tuple[str, str]]) -> None:
+        self.wsgi_app = wsgi_app
+        self.fixed_headers = fixed_headers
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        request_id = environ[REQUEST_ID_KEY] = _request_id(environ)
+        started = time.perf_counter()
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:
+            headers.extend(self.fixed_headers)  # no view sets these, so appending is enough
+            headers.append(("X-Request-Id", request_id))
+            if not environ.get("PATH_INFO", "").startswith("/static/") and not any(
+                name.lower() == "cache-control" for name, _ in headers
+            ):
+                headers.append(("Cache-Control", "no-store"))
+            if log.isEnabledFor(logging.INFO):
+                log.info("request", extra={
+                    "request_id": request_id, "method": environ.get("REQUEST_METHOD"),
+                    "path": environ.get("PATH_INFO"), "status": int(status[:3]),
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                })
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 def client_address() -> str:
@@ -97,22 +150,4 @@ def init_app(app: Flask) -> None:
     if app.config["ENV"] == "aws":
         fixed_headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
 
-    @app.before_request
-    def start_request() -> None:
-        g.request_id = _request_id()
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def finish_request(response: Response) -> Response:
-        headers = response.headers
-        headers.extend(fixed_headers)  # no view sets these, so appending is enough (and cheaper)
-        headers.add("X-Request-Id", g.get("request_id", ""))
-        if "Cache-Control" not in headers and not request.path.startswith("/static/"):
-            headers["Cache-Control"] = "no-store"
-        if log.isEnabledFor(logging.INFO):
-            started = g.get("started")
-            log.info("request", extra={
-                "method": request.method, "path": request.path, "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
-            })
-        return response
+    app.wsgi_app = RequestBoundary(app.wsgi_app, fixed_headers)

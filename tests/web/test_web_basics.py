@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from app import create_app
 from blueprints.hardening import JsonLogFormatter
@@ -26,6 +27,28 @@ def test_security_headers_on_every_response(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert "Strict-Transport-Security" not in headers  # local mode is plain HTTP
+
+
+def test_pages_are_not_cached_but_static_files_may_be(client, app):
+    @app.get("/cached-view")
+    def cached_view():
+        return "x", 200, {"Cache-Control": "max-age=60"}
+
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    assert client.get("/no-such-page").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    assert client.get("/cached-view").headers.get_all("Cache-Control") == ["max-age=60"]  # the view's own wins
+
+
+def test_each_request_gets_its_own_safe_request_id(client):
+    ids = [client.get("/healthz").headers["X-Request-Id"] for _ in range(3)]
+    assert len(set(ids)) == 3 and all(re.fullmatch(r"[A-Za-z0-9-]{8,64}", i) for i in ids)
+    traced = client.get("/healthz", headers={"X-Request-Id": "caller-trace-1"})
+    assert traced.headers["X-Request-Id"] == "caller-trace-1"
+    unsafe = client.get("/healthz", headers={"X-Request-Id": "<script>alert(1)</script>"}).headers["X-Request-Id"]
+    assert "script" not in unsafe and re.fullmatch(r"[A-Za-z0-9-]{8,64}", unsafe)
 
 
 def test_aws_mode_adds_hsts_and_secure_cookies(app_config):
