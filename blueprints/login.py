@@ -62,9 +62,7 @@ def start_session(user: User, server_session: Session) -> AuthUser:
     auth_user = AuthUser(user, server_session)
     lifetime = server_session.expires_at - server_session.created_at
     login_user(auth_user, remember=server_session.remember, duration=lifetime)
-    # Flask-Login's hash of address and browser serves its session protection, which is off
-    # (revocable server-side sessions instead); dropping it keeps the cookie short to verify.
-    session.pop("_id", None)
+    session.pop("_id", None)  # the (empty) protection hash: nothing reads it
     return auth_user
 
 
@@ -98,7 +96,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = None  # sessions are server-side and revocable instead
+    # Sessions are server-side and revocable instead of Flask-Login's session protection. With it
+    # off, the hash of address and browser it still computes on every request is never compared,
+    # so it is not computed (the attribute is Flask-Login's own hook; its version is pinned).
+    login_manager.session_protection = None
+    login_manager._session_identifier_generator = str
     csrf.init_app(app)
     # Flask-WTF offers `csrf_token` as a global and from a context processor; this one runs later.
     app.jinja_env.globals["csrf_token"] = cached_csrf_token
