@@ -217,16 +217,18 @@ def run_python(port: int, path: str, cookie: str, seconds: float) -> Result:
     return Result(len(latencies), len(errors), elapsed, pct(0.50), pct(0.99))
 
 
-def median_result(results: list[Result]) -> Result:
-    """The round with the median throughput (rounds alternate between the apps, so a burst of other
-    work on the machine hits both, and one bad round does not decide the figure)."""
-    return sorted(results, key=lambda r: r.rps)[len(results) // 2]
+def median_round(lesson_rounds: list[Result], hello_rounds: list[Result]) -> tuple[Result, Result]:
+    """The round whose lesson/hello ratio is the median. Each round measures the two apps back to
+    back, so a burst of other work on this shared machine hits both halves of a pair alike; taking
+    the pair (rather than each app's median from different moments) keeps the ratio honest."""
+    pairs = sorted(zip(lesson_rounds, hello_rounds, strict=True), key=lambda pair: pair[0].rps / pair[1].rps)
+    return pairs[len(pairs) // 2]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=4.0, help="measured seconds per app and round")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per app (median reported)")
+    parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per app and round")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds, each measuring both apps back to back")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
     args = parser.parse_args(argv)
     tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "python")
@@ -254,16 +256,17 @@ def main(argv: list[str] | None = None) -> None:
                     rounds[name].append(result)
                     print(f"round {number} {name:12} {result.rps:7.0f} req/s  p50 {result.p50_ms:6.1f} ms  "
                           f"p99 {result.p99_ms:6.1f} ms  ({result.requests} requests, {result.errors} errors)")
+                print(f"round {number} ratio {rounds['lesson page'][-1].rps / rounds['hello'][-1].rps:.2f}")
         finally:
             for server in servers:
                 stop_server(server)
 
-    lesson, hello = median_result(rounds["lesson page"]), median_result(rounds["hello"])
+    lesson, hello = median_round(rounds["lesson page"], rounds["hello"])
     print(f"load generator: {tool}, {CONNECTIONS} connections, {args.rounds} x {args.seconds:g} s per app, "
           f"gunicorn {' '.join(SERVER_ARGS)}, {os.cpu_count()} CPUs")
     ratio = lesson.rps / hello.rps if hello.rps else 0.0
     verdict = "meets" if ratio >= 0.4 and lesson.p99_ms <= 100 else "misses"
-    print(f"median rounds; target ratio >= 0.4 and lesson p99 <= 100 ms: {verdict}")
+    print(f"the round with the median ratio; target ratio >= 0.4 and lesson p99 <= 100 ms: {verdict}")
     print(f"pages lesson_rps={lesson.rps:.0f} hello_rps={hello.rps:.0f} ratio={ratio:.2f} "
           f"lesson_p99_ms={lesson.p99_ms:.1f}")
 
