@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, outbox
 from tests.e2e.conftest import ARTIFACTS, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -185,3 +185,40 @@ def test_a_topic_request_shows_progress_then_the_nearest_lesson(live_server, pag
     page.get_by_role("heading", name="Loops: for and while", level=1).wait_for()
     page.get_by_text("closest lesson from the library").wait_for()
     screenshot(page, "29-topic-nearest-lesson")
+
+
+def test_a_newcomer_signs_up_and_completes_three_lessons(live_server, page):
+    """The issue's bar: from sign-up through three lessons, each solved in the editor and graded."""
+    page.goto(live_server.url + "/register")
+    page.get_by_label("Your name (optional)").fill("Lin")
+    page.get_by_label("Email").fill("lin@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    link = next(word for word in outbox(live_server.app)[-1]["text"].split() if "/verify/" in word)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm my email address").click()
+    page.get_by_label("Email").fill("lin@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Hello, Lin!").wait_for()
+
+    library = live_server.app.extensions["codelearn.lesson_library"]
+    page.get_by_role("link", name="Start: Variables and data types").click()
+    titles = []
+    for number in range(1, 4):
+        heading = page.get_by_role("heading", level=1)
+        heading.wait_for()
+        titles.append(heading.inner_text())
+        lesson = next(item for item in library.all() if item.title == titles[-1])
+        page.get_by_label("Your code").fill(lesson.solution)
+        page.get_by_role("button", name="Run the tests").click()
+        page.get_by_role("heading", name="Lesson complete!").wait_for()
+        if number < 3:
+            page.get_by_role("link", name="Next lesson:").first.click()
+    assert len(set(titles)) == 3
+
+    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_text("of 33 Python lessons done").wait_for()
+    assert page.get_by_text("3 of 33 Python lessons done").count() == 1
+    screenshot(page, "31-dashboard-three-lessons")
