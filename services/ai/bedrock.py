@@ -45,7 +45,7 @@ def make_bedrock_client(settings: AISettings, session: Any = None, **client_kwar
         retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
     )
     factory = session if session is not None else boto3.session.Session()
-    kwargs: dict[str, Any] = {"region_name": settings.region, "config": config}
+    kwargs: dict[str, Any] = {"region_name": settings.region or None, "config": config}  # None: boto3's own
     if settings.endpoint_url:
         kwargs["endpoint_url"] = settings.endpoint_url
     return factory.client("bedrock-runtime", **kwargs, **client_kwargs)

@@ -33,7 +33,7 @@ DEFAULT_QUOTAS: dict[str, int] = {
 @dataclass(frozen=True)
 class AISettings:
     provider: str = "offline"  # offline | bedrock
-    region: str = "us-east-1"
+    region: str = ""  # empty: the app's own AWS_REGION (from_config fills it in)
     endpoint_url: str | None = None  # tests only; boto3 also honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME
     models: dict[str, str] = field(default_factory=dict)  # per-task overrides of DEFAULT_TASK_MODELS
     connect_timeout_s: float = 2.0
@@ -84,6 +84,8 @@ class AISettings:
         quotas.update(
             {t: int(present[f"AI_QUOTA_{t.upper()}"]) for t in TASK_NAMES if f"AI_QUOTA_{t.upper()}" in present}
         )
+        if not values.get("region") and present.get("AWS_REGION"):
+            values["region"] = str(present["AWS_REGION"])  # one region for the whole app unless told
         return cls(**values, models=models, quotas=quotas)
 
 

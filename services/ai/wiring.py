@@ -21,7 +21,7 @@ ALL_CONFIG_KEYS: tuple[str, ...] = (
 
 _HELP = {
     "AI_PROVIDER": "AI provider: `offline` (deterministic, no network) or `bedrock`.",
-    "AI_REGION": "Bedrock region.",
+    "AI_REGION": "Bedrock region; empty means `CODELEARN_AWS_REGION`.",
     "AI_ENDPOINT_URL": "Bedrock Runtime endpoint (tests); boto3 also reads AWS_ENDPOINT_URL_BEDROCK_RUNTIME.",
     "AI_CONNECT_TIMEOUT_S": "Bedrock connect timeout, seconds.",
     "AI_READ_TIMEOUT_S": "Bedrock read timeout per attempt, seconds (at most 25).",

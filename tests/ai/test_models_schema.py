@@ -57,6 +57,13 @@ def test_settings_from_config_and_validation():
         AISettings(provider="openai")
 
 
+def test_bedrock_follows_the_apps_region_unless_told_otherwise(app):
+    assert AISettings.from_config({"AWS_REGION": "eu-west-1"}).region == "eu-west-1"
+    assert AISettings.from_config({"AWS_REGION": "eu-west-1", "AI_REGION": "us-west-2"}).region == "us-west-2"
+    assert AISettings.from_config({"AWS_REGION": "eu-west-1", "AI_REGION": ""}).region == "eu-west-1"
+    assert AISettings.from_config(app.config).region == app.config["AWS_REGION"] == "us-east-1"
+
+
 def test_schema_validator_accepts_and_rejects():
     schema = TASKS["quiz"].schema
     good = {"questions": [{"question": "q?", "choices": ["a", "b"], "answer": 1, "explanation": "e"}]}
