@@ -55,6 +55,12 @@ def new_event_id(at: datetime) -> str:
     return f"{to_iso(at)}#{secrets.token_hex(6)}"
 
 
+def check_page_limit(limit: int) -> None:
+    """Every paged listing asks for at least one item."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+
+
 def encode_cursor(position: dict[str, Any]) -> str:
     """An opaque, URL-safe page cursor holding the position of the last item returned."""
     raw = json.dumps(position, separators=(",", ":"), sort_keys=True).encode()

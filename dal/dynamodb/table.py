@@ -10,7 +10,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from dal.base import StoreUnavailable
 from dal.dynamodb.errors import translate_errors
-from dal.encoding import decode_cursor, encode_cursor
+from dal.encoding import check_page_limit, decode_cursor, encode_cursor
 
 Item = dict[str, Any]
 
@@ -98,8 +98,7 @@ class Table:
         Reads one item more than asked so the last page never hands out a cursor to an empty page;
         the cursor is then the key of the last item returned, which the next query starts after.
         """
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
+        check_page_limit(limit)
         request = self._query_request(condition, values, params)
         if cursor is not None:
             request["ExclusiveStartKey"] = _start_key(cursor, key_attributes)
