@@ -35,7 +35,9 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
         return (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        keys = self._keys(app)
+        return self._serializer(app, self._keys(app))
+
+    def _serializer(self, app: Flask, keys: tuple) -> URLSafeTimedSerializer | None:
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = super().get_signing_serializer(app)
@@ -44,14 +46,15 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
         return serializer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        serializer = self.get_signing_serializer(app)
+        keys = self._keys(app)
+        serializer = self._serializer(app, keys)
         if serializer is None:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = app.permanent_session_lifetime.total_seconds()
-        entry_key = (self._keys(app), value)
+        entry_key = (keys, value)
         remembered = self._verified.get(entry_key)
         if remembered is not None:
             signed_at, data = remembered
