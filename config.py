@@ -7,11 +7,14 @@ The README's configuration table lists the same names; a test keeps the two in s
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from services.ai.wiring import config_rows as ai_config_rows
 from services.grader import Limits
+from services.grader.limits import function_memory_mb, wall_seconds_for
 
 ENV_PREFIX = "CODELEARN"
 
@@ -44,7 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_WINDOW_MINUTES", 15, "Window of the failed-login counters."),
     Setting("MAX_FORM_BYTES", 262_144, "Largest request body accepted (413 above)."),
     Setting("GRADER_CPU_SECONDS", _GRADER_DEFAULTS.cpu_seconds, "CPU seconds one grading run may use."),
-    Setting("GRADER_WALL_SECONDS", _GRADER_DEFAULTS.wall_seconds, "Wall-clock seconds before a run is killed."),
+    Setting("GRADER_WALL_SECONDS", None, "Wall-clock seconds before a run is killed. Empty: derived from the CPU "
+            "seconds and, on Lambda, the function's memory (README, Operators: the grader on Lambda)."),
     Setting("GRADER_MEMORY_MB", _GRADER_DEFAULTS.memory_mb, "Address-space limit of a grading run."),
     Setting("GRADER_OUTPUT_BYTES", _GRADER_DEFAULTS.output_bytes, "Learner output kept per run."),
     Setting("GRADER_MAX_CODE_CHARS", _GRADER_DEFAULTS.max_code_chars, "Largest submission graded."),
@@ -64,10 +68,19 @@ def defaults() -> dict[str, Any]:
     return {s.name: s.default for s in SETTINGS}
 
 
-def grader_limits(config: dict[str, Any]) -> Limits:
+def grader_limits(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Limits:
+    """The grader's limits from the settings; an unset wall limit follows the CPU limit and the
+    CPU share of the function (Lambda's memory size, read from `environ`, by default the process's)."""
+    wall = config["GRADER_WALL_SECONDS"]
+    if wall is None:
+        wall = wall_seconds_for(
+            config["GRADER_CPU_SECONDS"],
+            memory_mb=function_memory_mb(os.environ if environ is None else environ),
+            queue_seconds=config["GRADER_QUEUE_SECONDS"],
+        )
     return Limits(
         cpu_seconds=config["GRADER_CPU_SECONDS"],
-        wall_seconds=config["GRADER_WALL_SECONDS"],
+        wall_seconds=wall,
         memory_mb=config["GRADER_MEMORY_MB"],
         output_bytes=config["GRADER_OUTPUT_BYTES"],
         max_code_chars=config["GRADER_MAX_CODE_CHARS"],
