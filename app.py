@@ -6,6 +6,7 @@ This is the one place that names concrete backends; everything else receives the
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 import tempfile
@@ -22,6 +23,7 @@ from services.ai import AISettings
 from services.ai.cost_report import LessonViewCounter
 from services.ai.lesson_index import LessonIndex
 from services.ai.wiring import build_ai_service
+from services.code_runs import AI_HINT, SUBMIT, CodeRunLimiter
 from services.grader import Grader
 from services.lessons.learning import LearningService
 from services.lessons.library import LessonLibrary
@@ -212,7 +214,18 @@ def _build_lesson_services(app: Flask, library: LessonLibrary) -> None:
     app.extensions["codelearn.lesson_library"] = library
     app.extensions["codelearn.lessons"] = lessons
     app.extensions["codelearn.learning"] = LearningService(
-        lessons, store, grader, RateLimiter(store),
-        submissions_per_minute=app.config["SUBMISSIONS_PER_MINUTE"],
+        lessons, store, grader, RateLimiter(store), code_runs=_build_code_run_limiter(app, store, grader),
         max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai,
+    )
+
+
+def _build_code_run_limiter(app: Flask, store: Store, grader: Grader) -> CodeRunLimiter:
+    """The one limiter of every path that runs learner code: a budget line per path."""
+    per_minute = {
+        SUBMIT: app.config["SUBMISSIONS_PER_MINUTE"],
+        AI_HINT: app.config["HINT_RUNS_PER_MINUTE"],
+    }
+    return CodeRunLimiter(
+        RateLimiter(store), per_minute, in_flight_per_learner=app.config["CODE_RUNS_PER_LEARNER"],
+        run_seconds=math.ceil(grader.queue_timeout_seconds + grader.limits.wall_seconds),
     )

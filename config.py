@@ -55,6 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRADER_CONCURRENCY", 2, "Grading processes at once; the rest wait."),
     Setting("GRADER_QUEUE_SECONDS", 10, "How long a submission waits for a grader before \"busy\"."),
     Setting("SUBMISSIONS_PER_MINUTE", 10, "Code submissions per learner per minute."),
+    Setting("HINT_RUNS_PER_MINUTE", 5, "AI-hint requests per learner per minute (each runs the learner's code)."),
+    Setting("CODE_RUNS_PER_LEARNER", 1, "Runs of one learner's code at once per server process; more are refused."),
     Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr."),
     Setting("LESSONS_DIR", None, "Folder of the curated lesson files. Default `content/lessons` in the project."),
     Setting("LESSON_VIEWS_BATCH", 20, "Lesson views counted in memory before one write to the usage ledger."),

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from blueprints.deps import service
 from blueprints.errors import wants_json
 from blueprints.nav import NavItem, add_nav_item
-from services.errors import InvalidInput, RateLimited
+from services.errors import InvalidInput, RateLimited, ServiceError
 from services.lessons.catalogue import STATUS_LABELS
 from services.lessons.learning import LearningService, SubmissionResult
 from services.lessons.model import LEVEL_TITLES, LEVELS, Lesson
@@ -152,11 +152,16 @@ def submit(lesson_id: str):
     except (InvalidInput, RateLimited) as exc:
         if wants_json():
             raise
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
-        return _page(lesson, code=code, error=str(exc), status=exc.status_code, headers=headers)
+        return _refused_page(lesson, code, exc)
     if wants_json():
         return jsonify(_result_json(lesson, result))
     return _page(lesson, code=code, result=result)
+
+
+def _refused_page(lesson: Lesson, code: str, exc: ServiceError):
+    """The lesson page again with the learner's code in the editor and why nothing ran."""
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
+    return _page(lesson, code=code, error=str(exc), status=exc.status_code, headers=headers)
 
 
 @bp.post("/<lesson_id>/draft")
@@ -200,7 +205,12 @@ def hint(lesson_id: str):
 def ai_hint(lesson_id: str):
     code = _field("code")
     lesson = lessons().get(lesson_id)
-    answer = learning().ai_hint(current_user.id, lesson.id, code)  # limits and outages: typed errors
+    try:
+        answer = learning().ai_hint(current_user.id, lesson.id, code)
+    except ServiceError as exc:  # limits and outages: JSON gets the error, the form the page and its code
+        if wants_json():
+            raise
+        return _refused_page(lesson, code, exc)
     if wants_json():
         state = learning().state(current_user.id, lesson)
         return jsonify(text=answer.text, note=answer.note, remaining=answer.remaining, html=render_template(

@@ -36,6 +36,13 @@ class QuotaGuard:
             raise QuotaExceeded(task, retry_after, limit)
         return limit - used
 
+    def check(self, user_id: str, task: str) -> None:
+        """Raise QuotaExceeded when the window's quota is spent, without counting a request."""
+        limit = self._settings.quota_for(task)
+        key, _, retry_after = self._window(user_id, task)
+        if self._store.get_counter(key, self._clock()) >= limit:
+            raise QuotaExceeded(task, retry_after, limit)
+
     def remaining(self, user_id: str, task: str) -> int:
         key, _, _ = self._window(user_id, task)
         return max(0, self._settings.quota_for(task) - self._store.get_counter(key, self._clock()))

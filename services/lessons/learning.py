@@ -1,7 +1,9 @@
 """The learning loop on one lesson: drafts, submissions (throttled, graded, recorded), hints.
 
-Every attempt is an activity event; completion is recorded once (the store's `mark_completed` is
-atomic), so two passing submissions racing each other complete the lesson once.
+Every path that runs the learner's code (a submission, an AI hint) first checks every allowance it
+needs, then passes the one CodeRunLimiter, and only then runs the code: a refusal runs nothing and
+records nothing. Every attempt is an activity event; completion is recorded once (the store's
+`mark_completed` is atomic), so two passing submissions racing each other complete the lesson once.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from dal.base import ActivityEvent, Draft, Progress, Store
 from services.ai.errors import AIUnavailable, QuotaExceeded
 from services.ai.hints import AIHintLimitReached, next_ai_hint
 from services.clock import Clock, utcnow
+from services.code_runs import AI_HINT, SUBMIT, CodeRunLimiter
 from services.errors import InvalidInput, RateLimited, Unavailable
 from services.grader import CodeTooLarge, GradingInputError, Report
+from services.grader.report import BUSY_MESSAGE
 from services.lessons.catalogue import completed_ids
 from services.lessons.model import Lesson
 from services.lessons.service import LessonService
@@ -66,13 +70,13 @@ class AIHint:
 class LearningService:
     def __init__(
         self, lessons: LessonService, store: Store, grader: Any, limiter: RateLimiter, *,
-        submissions_per_minute: int, max_code_chars: int, ai: Any = None, clock: Clock = utcnow,
+        code_runs: CodeRunLimiter, max_code_chars: int, ai: Any = None, clock: Clock = utcnow,
     ) -> None:
         self.lessons = lessons
         self._store = store
         self._grader = grader
-        self._limiter = limiter
-        self._per_minute = submissions_per_minute
+        self._limiter = limiter  # drafts
+        self._code_runs = code_runs
         self._max_code_chars = max_code_chars
         self._ai = ai
         self._clock = clock
@@ -120,17 +124,13 @@ class LearningService:
         self._check_size(code)  # before grading, and before it counts against the learner's limit
         if not code.strip():
             raise InvalidInput("Your submission is empty - write some code before submitting.", {"code": "empty"})
-        decision = self._limiter.hit(f"submit:{user_id}", self._per_minute, 60)
-        if not decision.allowed:
-            raise RateLimited(
-                f"You've sent {self._per_minute} submissions in the last minute. Take a breath, read the "
-                f"last results again, and try in {decision.retry_after} seconds.", decision.retry_after)
-        now = self._clock()
-        self._store.save_draft(Draft(user_id, lesson_id, code, now))
-        try:
-            report = self._grader.grade(code, list(lesson.tests), language=lesson.language)
-        except GradingInputError as exc:
-            raise InvalidInput(str(exc), {"code": str(exc)}) from None
+        with self._code_runs.admit(user_id, SUBMIT):
+            now = self._clock()
+            self._store.save_draft(Draft(user_id, lesson_id, code, now))
+            try:
+                report = self._grader.grade(code, list(lesson.tests), language=lesson.language)
+            except GradingInputError as exc:
+                raise InvalidInput(str(exc), {"code": str(exc)}) from None
         if report.busy:  # not the learner's attempt: nothing recorded
             progress = self._store.get_progress(user_id, lesson_id)
             return SubmissionResult(report, code, bool(progress and progress.completed), False,
@@ -169,14 +169,25 @@ class LearningService:
         lesson = self.lessons.get(lesson_id)
         if self._ai is None:
             raise Unavailable("AI hints are not available here. The tests' messages are your guide.")
+        self._check_size(code)
         progress = self._store.get_progress(user_id, lesson_id)
         if (progress.hints_used if progress else 0) < len(lesson.hints):
             raise InvalidInput("Reveal the lesson's own hints first.")
-        self._check_size(code)
+        # Every allowance before the code runs: the lesson's AI hints, then the hourly quota (looked
+        # at here, counted when the model is asked), then the limiter's budget and run-at-a-time.
+        if (progress.ai_hints_used if progress else 0) >= self.max_ai_hints:
+            raise InvalidInput(str(AIHintLimitReached(self.max_ai_hints)))
         try:
-            report = self._grader.grade(code or lesson.starter, list(lesson.tests), language=lesson.language)
-        except GradingInputError:
-            report = None
+            self._ai.quotas.check(user_id, "hint")
+        except QuotaExceeded as exc:
+            raise RateLimited(str(exc), exc.retry_after) from None
+        with self._code_runs.admit(user_id, AI_HINT):
+            try:
+                report = self._grader.grade(code or lesson.starter, list(lesson.tests), language=lesson.language)
+            except GradingInputError:
+                report = None
+        if report is not None and report.busy:  # no hint from a run that did not happen
+            raise Unavailable(f"{BUSY_MESSAGE} Your AI hints for this lesson are not used up.")
         try:
             answer = next_ai_hint(self._ai, self._store, user_id=user_id, lesson=lesson.to_dict(), code=code,
                                   report=report.to_dict() if report else {"tests": []},

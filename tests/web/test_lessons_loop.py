@@ -176,7 +176,8 @@ def test_missing_csrf_or_fields_are_400_and_change_nothing(app, client, learner)
 
 
 def test_two_passing_submissions_at_once_complete_the_lesson_once(app_config):
-    application = create_app({**app_config, "SUBMISSIONS_PER_MINUTE": 10})
+    # Two runs of one learner at once, as two server processes would admit (each admits one).
+    application = create_app({**app_config, "SUBMISSIONS_PER_MINUTE": 10, "CODE_RUNS_PER_LEARNER": 2})
     store = application.extensions["codelearn.store"]
     first, second = application.test_client(), application.test_client()
     from tests.conftest import register
