@@ -1,16 +1,33 @@
-"""AWS Lambda entry point: the Flask app behind API Gateway (REST or HTTP API) or a Function URL.
+"""AWS Lambda entry point: the Flask app behind API Gateway (REST or HTTP API) or a Function URL,
+and the jobs an operator (or later a schedule) invokes directly.
 
-apig-wsgi translates events (payload 1.0 and 2.0, several Set-Cookie headers, base64 bodies) to
-WSGI; DESIGN.md section 9 records why not awsgi. The app is built on the first invocation and
+apig-wsgi translates HTTP events (payload 1.0 and 2.0, several Set-Cookie headers, base64 bodies)
+to WSGI; DESIGN.md section 9 records why not awsgi. The app is built on the first invocation and
 reused while the container is warm.
+
+A job is an event `{"codelearn": "<job>"}` sent with `lambda:InvokeFunction` (IAM: the stack's own
+URL permission only allows invocations through the URL, which always arrive as HTTP events). The
+URL and API Gateway build the whole event themselves, so a request can put `codelearn` only into
+its body, query, headers or path, never at the top; an event that looks like HTTP in any way is
+always served as a web request. JOBS is the table of jobs.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Callable
 from typing import Any
 
 from apig_wsgi import make_lambda_handler
 
+JOB_KEY = "codelearn"
+# Top-level keys of API Gateway (REST, HTTP API) and Function URL events: any one means HTTP.
+HTTP_EVENT_KEYS = frozenset({"requestContext", "httpMethod", "rawPath", "routeKey", "headers",
+                             "multiValueHeaders"})
+log = logging.getLogger(__name__)
+
+_app: Any = None
 _handler = None
 
 
@@ -44,10 +61,52 @@ def build_handler(app: Any) -> Any:
     return make_lambda_handler(app, binary_support=True)
 
 
-def handler(event: dict, context: Any) -> dict:
-    global _handler
-    if _handler is None:
+def run_selftest_job(app: Any, event: dict) -> dict:
+    """Grade one correct and two hostile submissions with the app's grader (services/grader/selftest.py)."""
+    from services.grader.selftest import run_selftest
+
+    summary = run_selftest(app.extensions["codelearn.grader"], os.environ).to_dict()
+    level = logging.INFO if summary["ok"] else logging.ERROR
+    log.log(level, "grader self-test: ok=%s grader_available=%s containment=%s", summary["ok"],
+            summary["grader_available"], summary["containment"])
+    return summary
+
+
+# Jobs by name: each takes the app and its event and returns a JSON-ready answer for the invoker.
+JOBS: dict[str, Callable[[Any, dict], dict]] = {
+    "selftest": run_selftest_job,
+}
+
+
+def job_name(event: object) -> str | None:
+    """The job a direct invocation asks for; None for HTTP events and anything else."""
+    if not isinstance(event, dict) or JOB_KEY not in event or HTTP_EVENT_KEYS & event.keys():
+        return None
+    name = event[JOB_KEY]
+    return name if isinstance(name, str) else ""
+
+
+def dispatch_job(app: Any, name: str, event: dict) -> dict:
+    job = JOBS.get(name)
+    if job is None:
+        return {JOB_KEY: name, "ok": False, "error": f"unknown job {name!r}", "jobs": sorted(JOBS)}
+    return {JOB_KEY: name, **job(app, event)}
+
+
+def _get_app() -> Any:
+    global _app
+    if _app is None:
         from app import create_app
 
-        _handler = build_handler(create_app())
+        _app = create_app()
+    return _app
+
+
+def handler(event: dict, context: Any) -> dict:
+    global _handler
+    name = job_name(event)
+    if name is not None:
+        return dispatch_job(_get_app(), name, event)
+    if _handler is None:
+        _handler = build_handler(_get_app())
     return _handler(event, context)

@@ -95,6 +95,7 @@ def test_static_asset_is_served_with_its_type(lambda_app):
 def test_module_handler_builds_the_app_once_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("CODELEARN_INSTANCE_PATH", str(tmp_path / "inst"))
     monkeypatch.setenv("CODELEARN_LOG_LEVEL", "WARNING")
+    monkeypatch.setattr(lambda_handler, "_app", None)
     monkeypatch.setattr(lambda_handler, "_handler", None)
     browser = LambdaBrowser(lambda_handler.handler, "2.0", stage="$default")
     assert browser.request("GET", "/")["statusCode"] == 200
