@@ -182,6 +182,7 @@ def _build_services(app: Flask, instance_path: Path) -> None:
         config.grader_limits(app.config),
         concurrency=app.config["GRADER_CONCURRENCY"],
         queue_timeout_seconds=app.config["GRADER_QUEUE_SECONDS"],
+        max_waiting=app.config["GRADER_QUEUE_LENGTH"],
     )
     # The lesson files are read once: the AI layer's index is built from the validated library.
     library, _problems = LessonLibrary.from_directory(_lessons_dir(app))  # problems: logged; `flask lessons check`

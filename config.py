@@ -54,6 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRADER_MAX_CODE_CHARS", _GRADER_DEFAULTS.max_code_chars, "Largest submission graded."),
     Setting("GRADER_CONCURRENCY", 2, "Grading processes at once; the rest wait."),
     Setting("GRADER_QUEUE_SECONDS", 10, "How long a submission waits for a grader before \"busy\"."),
+    Setting("GRADER_QUEUE_LENGTH", 1, "Submissions waiting for a grader per process; past it, \"busy\" at once. "
+            "Serve with more request threads per process than this plus GRADER_CONCURRENCY."),
     Setting("SUBMISSIONS_PER_MINUTE", 10, "Code submissions per learner per minute."),
     Setting("HINT_RUNS_PER_MINUTE", 5, "AI-hint requests per learner per minute (each runs the learner's code)."),
     Setting("CODE_RUNS_PER_LEARNER", 1, "Runs of one learner's code at once per server process; more are refused."),
