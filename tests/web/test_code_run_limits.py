@@ -58,12 +58,11 @@ def test_an_ai_hint_past_the_hourly_quota_runs_no_code(app, client, learner, san
     assert sandbox.runs == 1
 
 
-@pytest.mark.parametrize("overrides", [{"HINT_RUNS_PER_MINUTE": 1, "AI_HINTS_PER_LESSON": 5}])
-def test_ai_hints_and_submissions_each_have_their_own_budget(app_config, overrides, sandbox):
+def test_ai_hints_and_submissions_each_have_their_own_budget(app_config, sandbox):
     from app import create_app
     from tests.conftest import login, register
 
-    app = create_app({**app_config, **overrides, "SUBMISSIONS_PER_MINUTE": 2})
+    app = create_app({**app_config, "HINT_RUNS_PER_MINUTE": 1, "AI_HINTS_PER_LESSON": 5, "SUBMISSIONS_PER_MINUTE": 2})
     try:
         client = app.test_client()
         register(client)
