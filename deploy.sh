@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Deploy CodeLearn to AWS (README, "Operators"): build the Lambda zip, validate the template, upload
 # the zip, deploy the stack (function, URL, table, role, budget, alarms), make sure the function
-# runs this zip, publish a version for the `live` alias, and smoke-test the live URL.
+# runs this zip, publish a version for the `live` alias, smoke-test the live URL, and run the
+# grader's self-test on the live alias (a correct and two hostile submissions graded inside Lambda:
+# the deploy fails when the grader is unavailable there or does not contain a submission).
 #
 #   ./deploy.sh                 deploy the current checkout
 #   ./deploy.sh --dry-run       print every step and command; calls no AWS API, needs no credentials
@@ -45,7 +47,7 @@ while (($#)); do
       [[ "$ROLLBACK_VERSION" =~ ^[0-9]+$ ]] || usage
       shift 2
       ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) usage ;;
   esac
 done
@@ -151,6 +153,35 @@ smoke_test() {
   done
   [[ "$status" == 200 ]] || die "smoke test failed: $url answered HTTP $status (logs: aws logs tail /aws/lambda/$STACK_NAME)"
   note "landing page: HTTP 200"
+}
+
+# The grader's self-test, run by the live alias itself (lambda_handler.JOBS): only a caller allowed
+# to invoke the function can send it; the URL never can.
+SELFTEST_EVENT='{"codelearn":"selftest"}'
+self_test() {
+  local answer metadata reason
+  local -a invoke=(lambda invoke --function-name "$STACK_NAME" --qualifier "$ALIAS"
+    --cli-binary-format raw-in-base64-out --cli-read-timeout 60 --payload "$SELFTEST_EVENT" --output json)
+  if [[ "$DRY_RUN" == true ]]; then
+    show aws --region "$REGION" "${invoke[@]}" "<answer.json>"
+    note "(expects ok: a correct submission passes, and a secret read and a fork are contained)"
+    return
+  fi
+  answer="$(mktemp)"
+  show aws --region "$REGION" "${invoke[@]}" "$answer"
+  if ! metadata="$(aws --region "$REGION" "${invoke[@]}" "$answer")"; then
+    rm -f "$answer"
+    die "self-test: could not invoke $STACK_NAME:$ALIAS (needs lambda:InvokeFunction on it)"
+  fi
+  if ! reason="$(python3 scripts/selftest_verdict.py "$answer" "$metadata")"; then
+    rm -f "$answer"
+    local back="there is no earlier version: RESERVED_CONCURRENCY=0 ./deploy.sh takes the site off"
+    [[ "$LIVE_VERSION" =~ ^[0-9]+$ ]] && back="go back with ./deploy.sh --rollback $LIVE_VERSION"
+    [[ "$NEW_VERSION" == "$LIVE_VERSION" ]] && back="this deploy changed nothing: it was live before"
+    die "self-test failed: ${reason:-no verdict}. Version $NEW_VERSION is live; $back (logs: aws logs tail /aws/lambda/$STACK_NAME --region $REGION)"
+  fi
+  rm -f "$answer"
+  note "grader self-test: ok (available, and the hostile submissions were contained)"
 }
 
 if [[ "$DRY_RUN" == true ]]; then
@@ -327,9 +358,10 @@ else
 fi
 
 # -- 10. smoke test ----------------------------------------------------------------------------
-section "smoke test the live URL"
+section "smoke test the live URL and the grader"
 URL="$(stack_output Url "https://<url-id>.lambda-url.$REGION.on.aws/")"
 smoke_test "$URL"
+self_test
 
 # -- 11. done ----------------------------------------------------------------------------------
 section "done"

@@ -82,6 +82,7 @@ protocol.write(json.dumps({"done": True, "import_ms": import_ms, "outside": outs
 """
 
 LOOPBACK_ENDPOINT = "http://127.0.0.1:9"  # the discard port: nothing listens, a call fails at once
+FUNCTION_MEMORY_MB = 512  # infra/template.yaml's MemorySize (tests/package/test_template.py keeps them equal)
 
 
 def unpack(zip_path: Path, destination: Path) -> Path:
@@ -97,9 +98,10 @@ def unpack(zip_path: Path, destination: Path) -> Path:
 
 
 def lambda_environment(scratch: Path, **settings: str) -> dict[str, str]:
-    """A minimal environment like Lambda's: its marker variables, a writable temp dir, the app's
-    settings for a run without AWS (SQLite, outbox mail, offline AI) unless `settings` say otherwise,
-    and every AWS endpoint on loopback so a stray client can never reach the internet."""
+    """A minimal environment like Lambda's: its marker variables (memory size and credentials
+    included), a writable temp dir, the app's settings for a run without AWS (SQLite, outbox mail,
+    offline AI) unless `settings` say otherwise, and every AWS endpoint on loopback so a stray
+    client can never reach the internet."""
     tmp = scratch / "tmp"
     tmp.mkdir(parents=True, exist_ok=True)
     environment = {
@@ -108,10 +110,12 @@ def lambda_environment(scratch: Path, **settings: str) -> dict[str, str]:
         "TMPDIR": str(tmp),
         "HOME": str(tmp),
         "AWS_LAMBDA_FUNCTION_NAME": "codelearn-package-test",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(FUNCTION_MEMORY_MB),
         "AWS_REGION": "us-east-1",
         "AWS_ENDPOINT_URL": LOOPBACK_ENDPOINT,
         "AWS_ACCESS_KEY_ID": "package-test",
         "AWS_SECRET_ACCESS_KEY": "package-test",
+        "AWS_SESSION_TOKEN": "package-test-session-token",
         "AWS_EC2_METADATA_DISABLED": "true",
         "CODELEARN_ENV": "aws",
         "CODELEARN_SECRET_KEY": "package-test-secret-key",

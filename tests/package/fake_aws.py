@@ -6,6 +6,10 @@ also appended to `changes`, which is how the tests see that a second deploy chan
 Lambda's own rules are modelled where deploy.sh relies on them: a stack deploy with unchanged
 parameters is an empty change set, and publish-version returns the last version when code and
 configuration are unchanged.
+
+`lambda invoke` (the grader self-test) answers with the state's `invoke_answer` when the test put
+one there (and `invoke_function_error`, as Lambda reports an unhandled exception); otherwise it
+runs the event through the built package unpacked at FAKE_AWS_PACKAGE, in the package harness.
 """
 
 from __future__ import annotations
@@ -182,6 +186,21 @@ class FakeAws:
         self.change("update function code")
         return 0, self.stack["latest"]["sha"]
 
+    def _lambda_invoke(self, args):
+        if not self.stack:
+            return 254, "ResourceNotFoundException"
+        outfile = args[-1]
+        event = json.loads(_option(args, "--payload"))
+        metadata = {"StatusCode": 200, "ExecutedVersion": self.stack["alias"]}
+        if "invoke_answer" in self.state:
+            answer = self.state["invoke_answer"]
+            if self.state.get("invoke_function_error"):
+                metadata["FunctionError"] = self.state["invoke_function_error"]
+        else:
+            answer = _run_in_package(event, Path(os.environ["FAKE_AWS_STATE"]).parent / "fake-lambda")
+        Path(outfile).write_text(json.dumps(answer), encoding="utf-8")
+        return 0, json.dumps(metadata)
+
     def _lambda_publish_version(self, args):
         latest = self.stack["latest"]
         if _option(args, "--code-sha256") != latest["sha"]:
@@ -192,6 +211,15 @@ class FakeAws:
         versions.append(json.loads(json.dumps(latest)))
         self.change(f"publish version {len(versions)}")
         return 0, str(len(versions))
+
+
+def _run_in_package(event: dict, scratch: Path) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from scripts.package_harness import PackageProcess, lambda_environment
+
+    environment = lambda_environment(scratch, **json.loads(os.environ.get("FAKE_AWS_LAMBDA_ENV", "{}")))
+    with PackageProcess(Path(os.environ["FAKE_AWS_PACKAGE"]), environment) as process:
+        return process.handler(event)
 
 
 def main() -> int:

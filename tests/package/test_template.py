@@ -179,3 +179,26 @@ def test_public_url_serves_the_live_alias(template):
     assert template["Resources"]["LiveAlias"]["Properties"]["FunctionVersion"] == {"Ref": "LiveVersion"}
     actions = {p["Properties"]["Action"] for p in _resources(template, "AWS::Lambda::Permission")}
     assert actions == {"lambda:InvokeFunctionUrl", "lambda:InvokeFunction"}
+
+
+def test_the_grader_wall_limit_at_the_functions_memory_fits_the_timeouts(template):
+    from scripts.package_harness import FUNCTION_MEMORY_MB
+    from services.grader.limits import API_GATEWAY_SECONDS, REQUEST_OVERHEAD_SECONDS, cpu_share
+
+    function = _one(template, "AWS::Lambda::Function")
+    memory = function["MemorySize"]
+    assert memory == FUNCTION_MEMORY_MB, "the package harness runs the package at the function's memory"
+    settings = config.defaults()
+    limits = config.grader_limits(settings, environ={"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory)})
+    assert limits.wall_seconds > limits.cpu_seconds / cpu_share(memory), "the CPU seconds fit in the wall limit"
+    longest_submit = settings["GRADER_QUEUE_SECONDS"] + limits.wall_seconds + REQUEST_OVERHEAD_SECONDS
+    assert longest_submit <= API_GATEWAY_SECONDS < function["Timeout"]
+
+
+def test_only_the_url_is_open_to_everyone_so_jobs_need_iam(template):
+    """Anyone may call the URL, which always sends HTTP events; a direct invocation, e.g. the grader
+    self-test `{"codelearn": "selftest"}`, needs lambda:InvokeFunction granted by IAM."""
+    for permission in _resources(template, "AWS::Lambda::Permission"):
+        properties = permission["Properties"]
+        if properties["Principal"] == "*" and properties["Action"] == "lambda:InvokeFunction":
+            assert properties.get("InvokedViaFunctionUrl") is True, properties
