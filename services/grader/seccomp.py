@@ -93,9 +93,9 @@ _SELF_ONLY = {"kill": 0, "tkill": 0, "tgkill": 0, "rt_sigqueueinfo": 0, "rt_tgsi
 _FCNTL_COMMANDS = (0, 1, 2, 3, 4, 5, 9, 11, 16, 1030, 1032, 1034)
 _F_SETFL = 4
 _O_ASYNC = 0o20000
-# ioctl requests: TCGETS and TIOCGWINSZ (is this a terminal?), FIONREAD, FIONCLEX and FIOCLEX.
-# Not FIOSETOWN (0x8901), SIOCSPGRP (0x8902), FIOASYNC (0x5452) or anything else.
-_IOCTL_REQUESTS = (0x5401, 0x5413, 0x541B, 0x5450, 0x5451)
+# ioctl requests: TCGETS and TIOCGWINSZ (is this a terminal?), FIONREAD, FIONBIO (os.set_blocking),
+# FIONCLEX and FIOCLEX. Not FIOSETOWN (0x8901), SIOCSPGRP (0x8902), FIOASYNC (0x5452) or anything else.
+_IOCTL_REQUESTS = (0x5401, 0x5413, 0x541B, 0x5421, 0x5450, 0x5451)
 
 _X86_64 = {
     "read": 0, "write": 1, "open": 2, "close": 3, "stat": 4, "fstat": 5, "lstat": 6, "poll": 7,

@@ -109,11 +109,12 @@ attempt("FIOASYNC", lambda: fcntl.ioctl(write_end, termios.FIOASYNC, (1).to_byte
 attempt("F_GETFL", lambda: fcntl.fcntl(write_end, fcntl.F_GETFL))
 attempt("O_NONBLOCK", lambda: fcntl.fcntl(write_end, fcntl.F_SETFL, os.O_NONBLOCK))
 attempt("F_SETFD", lambda: fcntl.fcntl(write_end, fcntl.F_SETFD, fcntl.FD_CLOEXEC))
+attempt("set_blocking", lambda: os.set_blocking(write_end, False))
 sys.stdout.write(json.dumps(results))
 """
 SIGNAL_OWNER_REFUSED = {name: errno.EPERM for name in (
     "F_SETOWN", "F_SETOWN group", "F_SETSIG", "F_SETOWN_EX", "O_ASYNC", "FIOSETOWN", "SIOCSPGRP", "FIOASYNC")}
-ORDINARY_FCNTL = {"F_GETFL": "allowed", "O_NONBLOCK": "allowed", "F_SETFD": "allowed"}
+ORDINARY_FCNTL = {"F_GETFL": "allowed", "O_NONBLOCK": "allowed", "F_SETFD": "allowed", "set_blocking": "allowed"}
 
 
 def test_seccomp_refuses_every_way_to_make_the_kernel_signal_the_server():
