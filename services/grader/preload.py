@@ -28,6 +28,18 @@ PRELOADED_MODULES: tuple[str, ...] = (
     "__future__",  # `from __future__ import annotations` is common in typed code
 )
 
+# Compiled-in modules the sandbox's built-in importer may find: what the modules above and the runner
+# need, on the venv's Python and on Debian's (which compiles in far more: fcntl, _socket, select,
+# _posixsubprocess, pwd, syslog ... none of them here). Allow-listed, so a new interpreter build adds
+# nothing by itself. What a module found some other way could do is bounded by the seccomp filter.
+ALLOWED_BUILTIN_MODULES: tuple[str, ...] = (
+    "_abc", "_ast", "_bisect", "_codecs", "_collections", "_contextvars", "_datetime", "_decimal",
+    "_functools", "_heapq", "_imp", "_io", "_json", "_locale", "_opcode", "_operator", "_random",
+    "_sha512", "_signal", "_sre", "_stat", "_statistics", "_string", "_struct", "_thread", "_typing",
+    "_warnings", "_weakref", "atexit", "builtins", "errno", "itertools", "marshal", "math", "posix",
+    "sys", "time", "unicodedata",
+)
+
 INTERPRETER_FLAGS = ("-I", "-S", "-B", "-X", "utf8")
 
 # C accelerators whose module has a pure-Python fallback. Importing an extension eagerly costs

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 import logging
 import subprocess
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from services.grader.challenge import PreparedTests, Probe, is_plain, plain_equal, prepare_tests
 from services.grader.limits import Limits
@@ -110,18 +110,15 @@ def _test_result(record: tuple, expected_name: str, prepared: PreparedTests) -> 
     if record[0] == "probe" and len(record) == 4 and record[1] == expected_name \
             and expected_name in prepared.probes:
         return _probe_result(prepared.probes[expected_name], record[2], str(record[3]))
-    if record[0] == "result" and record[1] == expected_name and record[2] == "error":
+    if record[0] == "result" and len(record) == 5 and record[1] == expected_name and record[2] == "error":
         return TestResult(expected_name, "error", str(record[3]), str(record[4]))
     return None
 
 
-def _probe_result(probe: Probe, value_text: str, output: str) -> TestResult:
-    try:
-        value = ast.literal_eval(value_text)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return TestResult(probe.name, "error", "The value could not be read.", output)
+def _probe_result(probe: Probe, value: Any, output: str) -> TestResult:
     if is_plain(value) and plain_equal(probe.expected, value):
         return TestResult(probe.name, "pass", "", output)
+    value_text = repr(value)
     got = value_text if len(value_text) <= 160 else value_text[:157] + "..."
     return TestResult(probe.name, "fail", f"{probe.expression} returned {got}, expected {probe.expected!r}",
                       output)

@@ -23,9 +23,9 @@ need values the submitter cannot rig use probes (see the package docstring).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hmac
+import json
 import marshal
 import os
 import resource
@@ -45,12 +45,21 @@ from pathlib import Path
 from typing import Any
 
 from services.grader.limits import Limits
-from services.grader.preload import INTERPRETER_FLAGS, PRELOADED_MODULES, Manifest
+from services.grader.preload import ALLOWED_BUILTIN_MODULES, INTERPRETER_FLAGS, PRELOADED_MODULES, Manifest
 from services.grader.seccomp import Installer
 
 RUNNER_PATH = str(Path(__file__).with_name("sandbox_runner.py"))
 SANDBOX_ENV = {"LANG": "C.UTF-8"}
-_RECORD_OVERHEAD = 4096
+_MAC_HEX = 32
+_RECORD_KINDS = (b"ready", b"load", b"result", b"probe", b"done", b"crash")
+_MAX_FIELDS = 6
+_MAX_VALUE_DEPTH = 32  # the runner sends probe values at most 21 deep (its _to_plain)
+
+
+def record_cap(limits: Limits) -> int:
+    """The most bytes one honest record can take: a test's output (capped at `output_bytes` of UTF-8,
+    at most 6 bytes each once JSON-escaped), a probe value of at most `output_bytes`, messages."""
+    return 7 * limits.output_bytes + 32768
 
 
 @dataclass
@@ -88,7 +97,8 @@ def run_sandbox(
         job = {
             "code": code, "tests": tests_payload, "nonce": nonce, "result_fd": write_fd,
             "manifest_fd": manifest.fd, "manifest_size": manifest.size,
-            "available": ", ".join(PRELOADED_MODULES), "uid": user.uid, "gid": user.gid,
+            "available": ", ".join(PRELOADED_MODULES), "builtins": ALLOWED_BUILTIN_MODULES,
+            "uid": user.uid, "gid": user.gid,
             "output_bytes": limits.output_bytes, "memory_mb": limits.memory_mb,
         }
         started = time.monotonic()
@@ -100,18 +110,19 @@ def run_sandbox(
         )
         os.close(write_fd)
         write_fd = -1
-        cap = expected_records * (4 * limits.output_bytes + _RECORD_OVERHEAD)
+        reader = RecordReader(nonce, record_cap(limits), expected_records)
         deadline = started + limits.wall_seconds
-        stream, wall_timeout = _exchange(process, marshal.dumps(job), read_fd, deadline, cap)
-        raw, killed = _reap(process, time.monotonic() if wall_timeout else deadline)
-        raw.wall_timeout = wall_timeout or killed
+        wall_timeout = _exchange(process, marshal.dumps(job), read_fd, deadline, reader)
+        refused = reader.stopped and not reader.finished  # a run whose results went wrong: not waited for
+        raw, killed = _reap(process, time.monotonic() if wall_timeout or refused else deadline)
+        reader.fill(raw)
+        raw.wall_timeout = wall_timeout or (killed and not refused)
         # SIGXCPU comes from the soft CPU limit; SIGKILL (not ours) from the hard one, when the
         # submission ignored SIGXCPU. rusage lags the kernel's limit check a little, hence 0.8.
-        raw.cpu_timeout = not wall_timeout and (
+        raw.cpu_timeout = not wall_timeout and not refused and (
             raw.signal == signal.SIGXCPU
             or (raw.signal == signal.SIGKILL and raw.cpu_seconds >= 0.8 * limits.cpu_seconds)
         )
-        _parse(stream, nonce, raw)
         return raw
     finally:
         if write_fd >= 0:
@@ -139,13 +150,13 @@ def _child_setup(limits: Limits, seccomp: Installer):
 
 
 def _exchange(
-    process: subprocess.Popen, job: bytes, read_fd: int, deadline: float, cap: int
-) -> tuple[bytes, bool]:
-    """Write the job, read the result pipe until EOF; returns (bytes read, hit the deadline)."""
+    process: subprocess.Popen, job: bytes, read_fd: int, deadline: float, reader: RecordReader
+) -> bool:
+    """Write the job, feed the result pipe to `reader` until EOF or until the reader has seen enough;
+    returns whether the deadline passed."""
     assert process.stdin is not None
     stdin_fd = process.stdin.fileno()
     os.set_blocking(stdin_fd, False)
-    received = bytearray()
     pending = memoryview(job)
     with selectors.DefaultSelector() as selector:
         selector.register(read_fd, selectors.EVENT_READ)
@@ -153,7 +164,7 @@ def _exchange(
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return bytes(received), True
+                return True
             for key, _ in selector.select(remaining):
                 if key.fd == stdin_fd:
                     try:
@@ -167,12 +178,10 @@ def _exchange(
                         process.stdin.close()
                     continue
                 chunk = os.read(read_fd, 65536)
-                if not chunk:
+                if not chunk or not reader.feed(chunk):
                     if not process.stdin.closed:
                         process.stdin.close()
-                    return bytes(received), False
-                if len(received) < cap:
-                    received += chunk[: cap - len(received)]
+                    return False
 
 
 def _kill_group(pid: int) -> None:
@@ -224,37 +233,123 @@ def _pidfd(pid: int) -> Iterator[int | None]:
         os.close(fd)
 
 
-def _parse(stream: bytes, nonce: bytes, raw: RawRun) -> None:
-    """Keep the records up to the first one that is not authentic or not in sequence."""
-    lines = stream.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    elif lines:
-        lines.pop()  # an unterminated last line (the run was cut short)
-    for line in lines:
-        mac, _, payload = line.partition(b" ")
-        expected = blake2b(payload, key=nonce, digest_size=16).hexdigest().encode()
-        record = _literal(payload) if hmac.compare_digest(mac, expected) else None
-        if record is None or record[0] != len(raw.records) + raw.started:
-            raw.tampered = True
+class RecordReader:
+    """Checks and decodes the runner's records as they arrive, one line at a time.
+
+    Nothing the sandbox sends is trusted: a line longer than `cap` bytes, one that fails its MAC, one
+    whose shape is not `[seq, "kind", ...]`, or one too many stops the reading, before any parsing.
+    What is parsed is JSON of at most `cap` bytes (linear time, no Python literals); so the server
+    holds at most one record's bytes beyond the decoded results.
+    """
+
+    def __init__(self, nonce: bytes, cap: int, expected_records: int) -> None:
+        self._nonce = nonce
+        self._cap = cap
+        self._max_records = expected_records + 2  # plus "ready" and "done"
+        self._pending = bytearray()
+        self._seen = 0
+        self.records: list[tuple[Any, ...]] = []
+        self.started = self.finished = self.tampered = self.stopped = False
+        self.crash = ""
+
+    def feed(self, chunk: bytes) -> bool:
+        """Take more bytes; False once nothing more is wanted (finished, crashed or tampered)."""
+        self._pending += chunk
+        while not self.stopped:
+            end = self._pending.find(b"\n")
+            if end < 0:
+                if len(self._pending) > self._cap:
+                    self._refuse()
+                break
+            line = bytes(self._pending[:end])
+            del self._pending[: end + 1]
+            self._take(line)
+        return not self.stopped
+
+    def fill(self, raw: RawRun) -> None:
+        raw.records, raw.started, raw.finished = self.records, self.started, self.finished
+        raw.tampered, raw.crash = self.tampered, self.crash
+
+    def _refuse(self) -> None:
+        self.tampered = self.stopped = True
+        self._pending.clear()
+
+    def _take(self, line: bytes) -> None:
+        record = decode_record(line, self._nonce, self._cap) if self._seen < self._max_records else None
+        if record is None or record[0] != self._seen:
+            self._refuse()
             return
-        if record[1] == "done":
-            raw.finished = True
-            return
-        if record[1] == "ready":
-            raw.started = True
-        elif record[1] == "crash":
-            raw.crash = str(record[2:])
-            return
+        self._seen += 1
+        kind = record[1]
+        if kind == "done":
+            self.finished = self.stopped = True
+        elif kind == "ready":
+            self.started = True
+        elif kind == "crash":
+            self.crash = str(record[2:])
+            self.stopped = True
         else:
-            raw.records.append(record[1:])
+            self.records.append(record[1:])
 
 
-def _literal(payload: bytes) -> tuple[Any, ...] | None:
+def decode_record(line: bytes, nonce: bytes, cap: int) -> tuple[Any, ...] | None:
+    """`<mac> [seq, "kind", field...]` -> the tuple, or None. Size, MAC and shape are checked first;
+    only then is the JSON parsed (fields: strings, or one probe value of plain data)."""
+    if len(line) > cap or len(line) < _MAC_HEX + 3 or line[_MAC_HEX] != 0x20:
+        return None
+    mac, payload = line[:_MAC_HEX], line[_MAC_HEX + 1:]
+    expected = blake2b(payload, key=nonce, digest_size=16).hexdigest().encode()
+    if not hmac.compare_digest(mac, expected) or not _well_shaped(payload):
+        return None
     try:
-        value = ast.literal_eval(payload.decode("utf-8"))
-    except (ValueError, SyntaxError, MemoryError, RecursionError, UnicodeDecodeError):
+        value = json.loads(payload)
+    except (ValueError, RecursionError):
         return None
-    if type(value) is not tuple or len(value) < 2 or type(value[0]) is not int:
+    if type(value) is not list or not 2 <= len(value) <= _MAX_FIELDS or type(value[0]) is not int:
         return None
-    return value
+    kind = value[1]
+    fields = value[2:]
+    if kind == "probe" and len(fields) == 3:
+        decoded = plain_from_json(fields[1])
+        if decoded is _NOT_PLAIN or type(fields[0]) is not str or type(fields[2]) is not str:
+            return None
+        return (value[0], kind, fields[0], decoded, fields[2])
+    if not all(type(part) is str for part in fields):
+        return None
+    return (value[0], kind, *fields)
+
+
+def _well_shaped(payload: bytes) -> bool:
+    """`[<seq>,"<kind>"` with a known kind: refuses most garbage without parsing it."""
+    if not payload.startswith(b"[") or not payload.endswith(b"]"):
+        return False
+    comma = payload.find(b",", 1, 16)
+    if comma < 2 or not payload[1:comma].isdigit():
+        return False
+    return any(payload.startswith(b'"' + kind + b'"', comma + 1) for kind in _RECORD_KINDS)
+
+
+_NOT_PLAIN = object()
+
+
+def plain_from_json(value: Any, depth: int = 0) -> Any:
+    """The runner's tagged JSON (see sandbox_runner.to_json) back to plain data, or _NOT_PLAIN."""
+    if depth > _MAX_VALUE_DEPTH:
+        return _NOT_PLAIN
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if type(value) is list:
+        items = [plain_from_json(item, depth + 1) for item in value]
+        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
+    if type(value) is dict and len(value) == 1 and type(inner := next(iter(value.values()))) is list:
+        tag = next(iter(value))
+        if tag == "tuple":
+            items = plain_from_json(inner, depth + 1)
+            return _NOT_PLAIN if items is _NOT_PLAIN else tuple(items)
+        if tag == "dict" and all(type(pair) is list and len(pair) == 2 for pair in inner):
+            pairs = [(plain_from_json(k, depth + 1), plain_from_json(v, depth + 1)) for k, v in inner]
+            if any(k is _NOT_PLAIN or v is _NOT_PLAIN or type(k) not in (type(None), bool, int, float, str)
+                   for k, v in pairs):
+                return _NOT_PLAIN
+            return dict(pairs)
+    return _NOT_PLAIN

@@ -7,12 +7,16 @@ Order matters:
 1. read the job from stdin (a marshal blob written by the server) and the index of the preloaded
    modules' code, which stays in an inherited, sealed memfd (see preload.py);
 2. import the extension modules lesson code may need, install an in-memory importer for the
-   pure-Python ones (they are executed lazily, on first import) and block every other import;
+   pure-Python ones (they are executed lazily, on first import), let the built-in importer find only
+   the allow-listed compiled-in modules (Debian's python3 has `fcntl`, `_socket`, `select` ...
+   built in) and block every other import;
 3. drop root if it is root, then set RLIMIT_NOFILE to 0: from here no file, socket or /proc entry can
    be opened - only the result pipe (fd given in the job) and /dev/null on fds 1-2 stay open;
 4. snapshot the builtins, then run the learner's code and the tests, writing one authenticated
-   record per step to the result pipe. Each record is `<mac> <repr(tuple)>` where mac is a keyed
+   record per step to the result pipe. Each record is `<mac> <json array>` where mac is a keyed
    BLAKE2 of the record under the per-run nonce; the nonce itself is dropped before learner code runs.
+   JSON, not Python literals: the server parses what comes back with a size cap in linear time
+   (sandbox.py), since a submission can reach the runner's objects and emit whatever it likes.
 """
 
 import _blake2  # imported before the file system is closed off; the runner's own needs
@@ -35,6 +39,8 @@ _ModuleSpec = sys.modules["_frozen_importlib"].ModuleSpec
 _BuiltinImporter = sys.modules["_frozen_importlib"].BuiltinImporter
 _FrozenImporter = sys.modules["_frozen_importlib"].FrozenImporter
 _DEFAULT_RECURSION_LIMIT = sys.getrecursionlimit()
+
+_RUNNER_ONLY_MODULES = ("_blake2", "resource")
 
 SOLUTION_FILENAME = "<solution>"
 MESSAGE_CHARS = 1000
@@ -73,6 +79,18 @@ class _MemoryImporter:
         exec(code, module.__dict__)  # noqa: S102 - trusted standard-library code
 
 
+class _AllowedBuiltins:
+    """The built-in importer, for the allow-listed compiled-in modules only."""
+
+    def __init__(self, allowed):
+        self._allowed = allowed
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self._allowed:
+            return None
+        return _BuiltinImporter.find_spec(name, path, target)
+
+
 class _NoMoreImports:
     def __init__(self, available):
         self._available = available
@@ -88,10 +106,14 @@ def _prepare_imports(job):
     head_size = int.from_bytes(posix.pread(fd, 8, 0), "little")
     table, extensions = _marshal_loads(posix.pread(fd, head_size, 8))
     memory = _MemoryImporter(fd, table)
-    sys.meta_path.insert(2, memory)  # after built-in and frozen, before the file system
+    builtin = _AllowedBuiltins(frozenset(job["builtins"]))
+    sys.meta_path[:] = [builtin, _FrozenImporter, memory, *sys.meta_path[2:]]  # the file system last
+    if not job["code"].isascii():
+        # The compiler imports unicodedata to normalise non-ASCII identifiers (`città = 1`).
+        extensions = [*extensions, "unicodedata"]
     for name in extensions:
         __import__(name)
-    sys.meta_path[:] = [_BuiltinImporter, _FrozenImporter, memory, _NoMoreImports(job["available"])]
+    sys.meta_path[:] = [builtin, _FrozenImporter, memory, _NoMoreImports(job["available"])]
     sys.path[:] = []
     sys.path_hooks[:] = []
     sys.path_importer_cache.clear()
@@ -104,6 +126,8 @@ def _lock_down(job):
         posix.setresgid(job["gid"], job["gid"], job["gid"])
         posix.setresuid(job["uid"], job["uid"], job["uid"])
     resource.setrlimit(resource.RLIMIT_NOFILE, (0, 0))
+    for name in _RUNNER_ONLY_MODULES:  # what the runner imported for itself is not lesson code's
+        sys.modules.pop(name, None)
 
 
 class CapturedOutput:
@@ -122,10 +146,12 @@ class CapturedOutput:
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if self._room > 0:
             head = text[: self._room]  # never encode more than can be kept (text may be huge)
-            data = head.encode("utf-8", "surrogatepass")[: self._room]
+            # A lone surrogate is shown as its escape (`\udce9`), as a strict terminal could not print it.
+            encoded = head.encode("utf-8", "backslashreplace")
+            data = encoded[: self._room]
             self._room -= len(data)
-            self._parts.append(data.decode("utf-8", "ignore"))
-            if len(head) < len(text) or len(data.decode("utf-8", "ignore")) < len(head):
+            self._parts.append(data.decode("utf-8", "ignore"))  # a character cut in half is dropped
+            if len(head) < len(text) or len(data) < len(encoded):
                 self.truncated = True
         elif text:
             self.truncated = True
@@ -265,6 +291,37 @@ def _describe_syntax_error(exc):
     return text
 
 
+# JSON string escapes: quote, backslash and control characters; a lone surrogate becomes U+FFFD.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in range(32)}
+_JSON_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\"})
+_JSON_ESCAPES.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
+_FLOAT_WORDS = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
+
+
+def to_json(value):
+    """Plain data as JSON; tuples and dicts tagged so the server gets back the exact types."""
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        text = float.__repr__(value)
+        return _FLOAT_WORDS.get(text, text)
+    if kind is str:
+        return '"' + value.translate(_JSON_ESCAPES) + '"'
+    if kind is list:
+        return "[" + ",".join([to_json(item) for item in value]) + "]"
+    if kind is tuple:
+        return '{"tuple":[' + ",".join([to_json(item) for item in value]) + "]}"
+    if kind is dict:
+        pairs = ",".join(["[" + to_json(k) + "," + to_json(v) + "]" for k, v in value.items()])
+        return '{"dict":[' + pairs + "]}"
+    raise TypeError(f"a {kind.__name__} is not plain data")
+
+
 class _Run:
     def __init__(self, job, mac):
         self._mac = mac
@@ -274,7 +331,7 @@ class _Run:
         self._memory_mb = job["memory_mb"]
 
     def emit(self, kind, *fields):
-        payload = repr((self._seq, kind) + fields).encode("utf-8", "backslashreplace")
+        payload = to_json([self._seq, kind, *fields]).encode("utf-8")
         self._seq += 1
         digest = self._mac.copy()
         digest.update(payload)
@@ -384,11 +441,10 @@ def _failure_message(error):
 
 def _run_one_probe(run, namespace, name, code):
     error, value, output = run.call(lambda: _to_plain(eval(code, namespace)))  # noqa: S307 - probe, sandboxed
-    text = repr(value) if error is None else ""
-    if error is None and len(text) > run._cap:
+    if error is None and len(to_json(value)) > run._cap:
         run.emit("result", name, "error", "The value is too large to report.", output)
     elif error is None:
-        run.emit("probe", name, text, output)
+        run.emit("probe", name, value, output)
     else:
         run.emit("result", name, "error", run.describe(error), output)
 
