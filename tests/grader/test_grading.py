@@ -141,6 +141,25 @@ def test_binary_writes_to_stdout_buffer_are_captured_too(grader):
     assert report.tests[0].output == "caf\u00e9"
 
 
+def test_a_lone_surrogate_is_printed_as_its_escape_without_a_truncation_marker(grader):
+    report = grader.grade("def f():\n    print('caf\\udce9')\n    return 1\n", one_test("assert f() == 1"))
+    assert report.status == "pass", report
+    assert report.tests[0].output == "caf\\udce9\n"
+
+
+def test_control_characters_and_quotes_in_output_and_messages_come_back_exactly(grader):
+    code = "def f():\n    print('a\\x00\\x1b[31m\"\\\\\\t')\n    raise ValueError('bad \\x07 \"value\"')\n"
+    report = grader.grade(code, one_test("f()"))
+    assert report.tests[0].output == 'a\x00\x1b[31m"\\\t\n'
+    assert report.tests[0].message.startswith('ValueError: bad \x07 "value"')
+
+
+def test_non_ascii_identifiers_are_graded(grader):
+    report = grader.grade("citt\u00e0 = 'Roma'\n\u00e9t\u00e9 = 2024\n",
+                          one_test("assert citt\u00e0 == 'Roma'\nassert \u00e9t\u00e9 == 2024"))
+    assert report.status == "pass", report
+
+
 def test_input_gets_a_clear_eof(grader):
     report = grader.grade("def ask():\n    return input('name? ')\n", one_test("assert ask() == 'x'"))
     assert report.tests[0].message.startswith("EOFError")
