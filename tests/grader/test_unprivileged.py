@@ -1,9 +1,14 @@
-"""The hostile suite once more, from a server process that is not root.
+"""The grader's suites once more: as a server that is not root, and on Debian's own python3.
 
 As root the sandbox drops to uid 65534; without root it cannot, and then it is the seccomp filter
 that keeps the submission from signalling the server, lowering its limits or touching its files.
-CI and this machine run the tests as root, so this test reruns test_hostile.py under `setpriv` as
-uid/gid 65534 with an interpreter that user can execute (a Python under /root is not reachable).
+Debian's python3 compiles in modules the venv's Python loads from files (fcntl, _socket, select,
+_posixsubprocess ...), so the module allow-list and the filter are tested on it too.
+
+CI and this machine run the tests as root, so these rerun the suites under `setpriv` as uid/gid
+65534. The venv's Python lives under /root, which uid 65534 cannot traverse: that run keeps only
+CAP_DAC_READ_SEARCH (reading and traversing directories; no signal or file-changing privilege, so
+for the attacks that matter it is an ordinary user).
 """
 
 import os
@@ -17,21 +22,13 @@ import pytest
 from services.grader import Grader
 
 PROJECT = Path(__file__).resolve().parents[2]
+DEBIAN_PYTHON = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
 UNPRIVILEGED = ("--reuid=65534", "--regid=65534", "--clear-groups")
-
-
-def _interpreter_for_unprivileged_user(setpriv: str) -> str | None:
-    minor = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    # The grader starts sys.executable, so the candidate must be able to start itself as that user.
-    starts_itself = "import subprocess, sys; subprocess.run([sys.executable, '-c', ''], check=True)"
-    for candidate in (sys.executable, f"/usr/bin/{minor}", f"/usr/local/bin/{minor}"):
-        if not os.path.exists(candidate):
-            continue
-        probe = subprocess.run([setpriv, *UNPRIVILEGED, candidate, "-c", starts_itself],
-                               capture_output=True, timeout=30, check=False)
-        if probe.returncode == 0:
-            return candidate
-    return None
+TRAVERSE_ONLY = ("--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search")
+SUITES = ("tests/grader/test_hostile.py", "tests/grader/test_sandbox_layers.py", "tests/grader/test_grading.py",
+          "tests/grader/test_records.py")
+# (who the server is, which interpreter); root on the venv's Python is the main test run itself.
+RUNS = [("unprivileged", "venv"), ("unprivileged", "debian"), ("root", "debian")]
 
 
 def _site_packages() -> str:
@@ -40,29 +37,42 @@ def _site_packages() -> str:
     return str(Path(installed.__file__).resolve().parents[1])
 
 
+def _command(who: str, interpreter: str) -> list[str]:
+    if interpreter == "debian":
+        if not os.path.exists(DEBIAN_PYTHON):
+            pytest.fail(f"{DEBIAN_PYTHON} is missing: .ci/run installs Debian's python3")
+        python = DEBIAN_PYTHON
+    else:
+        python = sys.executable
+    if who == "root":
+        return [python]
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail("setpriv (util-linux) is missing, so the suite cannot drop root to rerun itself")
+    return [setpriv, *UNPRIVILEGED, *(TRAVERSE_ONLY if interpreter == "venv" else ()), python]
+
+
 @pytest.mark.slow
-def test_hostile_suite_passes_when_the_server_is_not_root():
+@pytest.mark.parametrize(("who", "interpreter"), RUNS, ids=[f"{w}-{i}" for w, i in RUNS])
+def test_grader_suites_pass_for_this_server_and_interpreter(who, interpreter):
     if os.geteuid() != 0:
         # Already unprivileged: the whole suite just ran without root; check the grader agrees.
         report = Grader().grade("import os\nuid = os.getuid()\n", [f"def test_uid():\n    assert uid == {os.getuid()}"])
         assert report.status == "pass", report
         return
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("setpriv (util-linux) is not installed, so the suite cannot drop root to rerun itself")
-    interpreter = _interpreter_for_unprivileged_user(setpriv)
-    if interpreter is None:
-        pytest.skip(f"no Python {sys.version_info.major}.{sys.version_info.minor} that uid 65534 can execute")
     environment = {
         "PATH": "/usr/bin:/bin",
         "PYTHONPATH": os.pathsep.join([str(PROJECT), _site_packages()]),
         "PYTHONDONTWRITEBYTECODE": "1",
         "LANG": "C.UTF-8",
     }
+    probe = "import os, sys; print(os.geteuid(), sys.version_info[:2], 'fcntl' in sys.builtin_module_names)"
+    identity = subprocess.run([*_command(who, interpreter), "-c", probe], cwd=PROJECT, env=environment,
+                              capture_output=True, text=True, timeout=60, check=True).stdout.split(maxsplit=1)
+    assert identity[0] == ("0" if who == "root" else "65534")
     completed = subprocess.run(
-        [setpriv, *UNPRIVILEGED, interpreter, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-         "--confcutdir", str(PROJECT / "tests" / "grader"), "tests/grader/test_hostile.py",
-         "tests/grader/test_sandbox_layers.py"],
+        [*_command(who, interpreter), "-m", "pytest", "-p", "no:cacheprovider", "-q",
+         "--confcutdir", str(PROJECT / "tests" / "grader"), *SUITES],
         cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=600, check=False,
     )
     summary = completed.stdout.strip().splitlines()[-1] if completed.stdout.strip() else completed.stderr
