@@ -4,9 +4,12 @@
 
 Each round grades a correct and a failing solution with the sandboxed grader and with the seed's
 approach (solution.py + test_solution.py in a temp dir, `pytest -v --tb=short` in a subprocess),
-interleaved so both see the same machine load. The last line is:
+interleaved so both see the same machine load. Then it grades each hostile submission that sends
+the server rigged result records (tests/grader/hostile_records.py), five times, and takes the
+server's own CPU for each grading (time.process_time: the sandbox's CPU is a child's and not
+counted); the worst is compared with an ordinary submission's. The last line is:
 
-    grader median_ms=<x> p95_ms=<y> seed_pytest_median_ms=<z> speedup=<z/x>
+    grader median_ms=<x> p95_ms=<y> seed_pytest_median_ms=<z> speedup=<z/x> parent_cpu_ms_worst=<w>
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import tempfile
 import time
 
 from services.grader import Grader
+from tests.grader.hostile_records import HOSTILE_RECORDS
 from tests.grader.seed_example import CORRECT_SOLUTION, MISSING_POPULATION, VARIABLES_TESTS
 
 SUBMISSIONS = (("correct", CORRECT_SOLUTION, "pass"), ("failing", MISSING_POPULATION, "fail"))
@@ -87,6 +91,12 @@ def main() -> None:
                     seed_ms.append((time.perf_counter() - start) * 1000)
                     assert len(results) == 3 and all(results.values()) == (expected == "pass"), results
 
+    parent_cpu_ms = {name: parent_cpu_ms_for(grader, code) for name, code in HOSTILE_RECORDS.items()}
+    ordinary_ms = parent_cpu_ms_for(grader, CORRECT_SOLUTION)
+    print("server CPU per hostile record (ms, worst of 5): "
+          + ", ".join(f"{name}={ms:.1f}" for name, ms in parent_cpu_ms.items())
+          + f"; an ordinary submission: {ordinary_ms:.1f}")
+
     median = statistics.median(grader_ms)
     seed_median = statistics.median(seed_ms)
     print(
@@ -96,8 +106,18 @@ def main() -> None:
     )
     print(
         f"grader median_ms={median:.1f} p95_ms={percentile(grader_ms, 0.95):.1f} "
-        f"seed_pytest_median_ms={seed_median:.1f} speedup={seed_median / median:.1f}"
+        f"seed_pytest_median_ms={seed_median:.1f} speedup={seed_median / median:.1f} "
+        f"parent_cpu_ms_worst={max(parent_cpu_ms.values()):.1f}"
     )
+
+
+def parent_cpu_ms_for(grader: Grader, code: str, repeats: int = 5) -> float:
+    samples = []
+    for _ in range(repeats):
+        start = time.process_time()
+        grader.grade(code, VARIABLES_TESTS)
+        samples.append((time.process_time() - start) * 1000)
+    return max(samples)
 
 
 if __name__ == "__main__":

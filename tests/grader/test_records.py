@@ -18,7 +18,8 @@ from services.grader import Limits, Probe
 from services.grader import sandbox as sandbox_module
 from services.grader.sandbox import RecordReader, decode_record, record_cap
 from services.grader.sandbox_runner import to_json
-from tests.grader.seed_example import CORRECT_SOLUTION, VARIABLES_TESTS
+from tests.grader.hostile_records import HOSTILE_RECORDS
+from tests.grader.seed_example import VARIABLES_TESTS
 
 NONCE = b"n" * 32
 CAP = record_cap(Limits())
@@ -115,25 +116,6 @@ def test_more_records_than_the_tests_can_produce_are_refused():
     assert reader.tampered
 
 
-REACH_THE_RUNNER = '''
-import sys
-frame = sys._getframe()
-while frame is not None and "run" not in frame.f_locals:
-    frame = frame.f_back
-run = frame.f_locals["run"]
-'''
-# Records the runner's own emit signs: what the old parser turned into ~800 MB of syntax tree.
-HUGE_SIGNED_LITERAL = REACH_THE_RUNNER + '''
-body = b'[1,"load","ok","",[' + b"0," * 2_000_000 + b'0]]'
-digest = run._mac.copy()
-digest.update(body)
-import os
-os.write(run._fd, digest.hexdigest().encode() + b" " + body + b"\\n")
-''' + CORRECT_SOLUTION
-MANY_SMALL_VALUES = REACH_THE_RUNNER + '''
-run.emit("load", "ok", "", [0] * 200_000)
-''' + CORRECT_SOLUTION
-HOSTILE_RECORDS = {"huge_signed_literal": HUGE_SIGNED_LITERAL, "many_small_values": MANY_SMALL_VALUES}
 
 
 @pytest.mark.parametrize("name", HOSTILE_RECORDS)
@@ -147,7 +129,7 @@ def test_a_rigged_record_from_the_runner_itself_is_refused(grader, name):
 SERVER_MEMORY_PROBE = r"""
 import json, resource, sys
 from services.grader import Grader, Limits
-from tests.grader.test_records import HOSTILE_RECORDS
+from tests.grader.hostile_records import HOSTILE_RECORDS
 from tests.grader.seed_example import CORRECT_SOLUTION, VARIABLES_TESTS
 grader = Grader(limits=Limits(cpu_seconds=2, wall_seconds=10))
 assert grader.grade(CORRECT_SOLUTION, VARIABLES_TESTS).passed
@@ -166,7 +148,7 @@ def test_the_servers_peak_memory_stays_within_64_mb_of_its_baseline():
                                    [str(PROJECT), *filter(None, [os.environ.get("PYTHONPATH")])])})
     assert completed.returncode == 0, completed.stderr[-3000:]
     result = json.loads(completed.stdout.strip().splitlines()[-1])
-    assert result["statuses"] == ["error", "error"]
+    assert result["statuses"] == ["error"] * len(HOSTILE_RECORDS)
     assert result["grown_kb"] < 64 * 1024, result
 
 
