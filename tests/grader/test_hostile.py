@@ -88,7 +88,7 @@ for key in list(candidates)[:5000]:
                           + b" " + line + b"\\n" for line in lines)
     except ValueError:
         continue
-    for fd in range(3, 32):
+    for fd in range(3, 1024):
         try:
             os.write(fd, stream)
         except OSError:
@@ -99,7 +99,7 @@ os._exit(0)
 FAKE_RECORDS = '''
 import os
 fake = b"0" * 32 + b" (0, 'ready')\\n" + b"0" * 32 + b" (1, 'load', 'ok', '', '')\\n"
-for fd in range(3, 64):
+for fd in range(3, 1024):
     try:
         os.write(fd, fake)
     except OSError:
@@ -122,7 +122,7 @@ except ImportError:
         fcntl = _imp.create_builtin(Spec())
 allowed = []
 if fcntl is not None:
-    for fd in range(3, 16):
+    for fd in range(3, 1024):
         for name, command, argument in (("F_SETOWN", 8, os.getppid()), ("F_SETOWN group", 8, -os.getppid()),
                                         ("F_SETSIG", 10, 9), ("O_ASYNC", 4, os.O_ASYNC | os.O_NONBLOCK)):
             try:
@@ -132,7 +132,7 @@ if fcntl is not None:
                 pass
 if allowed:  # as root the server survives this (other uid), but the commands must still be refused
     raise RuntimeError("allowed: " + ", ".join(allowed))
-for fd in range(3, 16):  # fill every pipe it holds: with an owner set, each read would signal the server
+for fd in range(3, 1024):  # fill every pipe it holds: with an owner set, each read would signal the server
     try:
         os.set_blocking(fd, False)
         while True:
@@ -206,11 +206,11 @@ CASES = [
     Case("write_fake_records_to_every_fd", FAKE_RECORDS + MISSING_POPULATION, "error",
          message_has("could not verify")),
     Case("forge_the_nonce_by_walking_frames", FORGE_BY_WALKING_FRAMES, "error"),
-    Case("close_every_inherited_fd", "import os\nfor fd in range(3, 64):\n    try:\n        os.close(fd)\n"
+    Case("close_every_inherited_fd", "import os\nfor fd in range(3, 1024):\n    try:\n        os.close(fd)\n"
          "    except OSError:\n        pass\n" + CORRECT_SOLUTION, "error"),
     Case("sabotage_the_runner_through_its_module", "import sys\nsys.modules['__main__']._run_one_test = None\n"
          + CORRECT_SOLUTION, "error", message_has("stopped unexpectedly")),
-    Case("overwrite_the_shared_preload_memfd", "import os\nfor fd in range(3, 64):\n    try:\n"
+    Case("overwrite_the_shared_preload_memfd", "import os\nfor fd in range(3, 1024):\n    try:\n"
          "        os.pwrite(fd, b'\\0' * 4096, 0)\n    except OSError:\n        pass\n" + CORRECT_SOLUTION,
          "pass"),
     Case("read_own_job_from_stdin", "import os\njob = os.read(0, 100)\n", "error", message_has("OSError")),
