@@ -2,7 +2,11 @@
 
 Public entry point::
 
-    report = grade(code, tests, language="python", limits=None)
+    report = grade(code, tests, language="python", limits=None, reference=None)
+
+With a `Reference` (reference.py) the challenge's hidden checks run too and are judged on the server
+against the reference solution's observations: a verdict the submission cannot write. Every verdict
+that counts as progress is graded with one; `Grader().observe(solution, tests, checks)` builds it.
 
 `tests` are the seed's strings - ``"def test_x():\\n    assert ..."`` - written against the learner's
 public names as if ``from solution import *`` had run (``assert 'city' in globals()`` works). Bare
@@ -37,6 +41,7 @@ from services.grader.challenge import Probe
 from services.grader.errors import (
     CodeTooLarge,
     EmptySubmission,
+    GraderBusy,
     GradingInputError,
     InvalidTests,
     UnknownLanguage,
@@ -45,11 +50,13 @@ from services.grader.grader import Grader
 from services.grader.languages import LANGUAGES, get_language
 from services.grader.limits import Limits
 from services.grader.preload import PRELOADED_MODULES
+from services.grader.reference import HiddenCheck, Observation, Reference
 from services.grader.report import Report, TestResult
 
 __all__ = [
-    "LANGUAGES", "PRELOADED_MODULES", "CodeTooLarge", "EmptySubmission", "Grader", "GradingInputError",
-    "InvalidTests", "Limits", "Probe", "Report", "TestResult", "UnknownLanguage", "get_language", "grade",
+    "LANGUAGES", "PRELOADED_MODULES", "CodeTooLarge", "EmptySubmission", "Grader", "GraderBusy",
+    "GradingInputError", "HiddenCheck", "InvalidTests", "Limits", "Observation", "Probe", "Reference", "Report",
+    "TestResult", "UnknownLanguage", "get_language", "grade",
 ]
 
 _default_grader: Grader | None = None
@@ -66,6 +73,7 @@ def _get_default_grader() -> Grader:
 
 def grade(
     code: str, tests: Sequence[str | Probe], *, language: str = "python", limits: Limits | None = None,
+    reference: Reference | None = None,
 ) -> Report:
     """Grade `code` against `tests` with the process-wide default Grader (created on first use)."""
-    return _get_default_grader().grade(code, tests, language=language, limits=limits)
+    return _get_default_grader().grade(code, tests, language=language, limits=limits, reference=reference)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import ast
 import functools
 import marshal
+import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from services.grader.assertions import rewrite_asserts
@@ -40,17 +41,25 @@ class Probe:
 
 @dataclass(frozen=True)
 class PreparedTests:
-    names: tuple[str, ...]            # in the order the report lists them
+    names: tuple[str, ...]            # in the order the report lists them (hidden checks last)
     payload: bytes                    # marshalled list of (kind, name_or_None, code object)
     probes: dict[str, Probe]          # name -> probe, for the server-side comparison
+    hidden: dict[str, Any] = field(default_factory=dict)  # report name -> HiddenCheck
 
 
-def prepare_tests(tests: Sequence[str | Probe]) -> PreparedTests:
+HIDDEN_PREFIX = "hidden_"
+# A hidden check's body becomes this function, defined in the test namespace and removed by the runner
+# (a dunder name: `from solution import *` never brings a learner's name like it).
+HIDDEN_FUNCTION = "__hidden_check__"
+
+
+def prepare_tests(tests: Sequence[str | Probe], hidden: Sequence[Any] = ()) -> PreparedTests:
+    """The sandbox's work: the visible tests, then each hidden check (a `HiddenCheck`), observed."""
     if isinstance(tests, str | bytes) or not isinstance(tests, Sequence):
         raise InvalidTests("tests must be a list of test strings")
     if not tests:
         raise InvalidTests("This challenge has no tests, so it cannot be graded.")
-    key = []
+    key: list[Any] = []
     probes: dict[str, Probe] = {}
     for test in tests:
         if isinstance(test, Probe):
@@ -61,15 +70,25 @@ def prepare_tests(tests: Sequence[str | Probe]) -> PreparedTests:
             key.append(test)
         else:
             raise InvalidTests(f"each test must be a string or a Probe, not {type(test).__name__}")
+    hidden_by_name = {}
+    for check in hidden:
+        hidden_by_name[HIDDEN_PREFIX + check.name] = check
+        key.append(("hidden", HIDDEN_PREFIX + check.name, check.check))
     names, payload = _compile(tuple(key))
-    return PreparedTests(names=names, payload=payload, probes=probes)
+    return PreparedTests(names=names, payload=payload, probes=probes, hidden=hidden_by_name)
 
 
 @functools.lru_cache(maxsize=256)
-def _compile(key: tuple[str | tuple[str, str], ...]) -> tuple[tuple[str, ...], bytes]:
+def _compile(key: tuple[Any, ...]) -> tuple[tuple[str, ...], bytes]:
     names: list[str] = []
     items: list[tuple[str, str | None, Any]] = []
     for position, test in enumerate(key, start=1):
+        if isinstance(test, tuple) and test[0] == "hidden":
+            _, name, body = test
+            source = f"def {HIDDEN_FUNCTION}():\n" + textwrap.indent(body, "    ")
+            names.append(name)
+            items.append(("observe", name, _compile_source(source, "exec", position)))
+            continue
         if isinstance(test, tuple):
             name, expression = test
             code = _compile_source(expression, "eval", position)

@@ -31,3 +31,7 @@ class UnknownLanguage(GradingInputError):
 
 class InvalidTests(GradingInputError):
     """The challenge's tests are unusable (a content problem, not the learner's)."""
+
+
+class GraderBusy(RuntimeError):
+    """No sandbox slot came free in time (for work that has no report to say "busy" in)."""

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from services.grader.challenge import Probe, prepare_tests
-from services.grader.errors import CodeTooLarge, EmptySubmission, GradingInputError
+from services.grader.errors import CodeTooLarge, EmptySubmission, GraderBusy, GradingInputError
 from services.grader.languages import Language, get_language
 from services.grader.limits import Limits
+from services.grader.reference import HiddenCheck, Reference
 from services.grader.report import BUSY_MESSAGE, Report, TestResult
 
 
@@ -48,30 +51,51 @@ class Grader:
 
     def grade(
         self, code: str, tests: Sequence[str | Probe], *, language: str = "python",
-        limits: Limits | None = None,
+        limits: Limits | None = None, reference: Reference | None = None,
     ) -> Report:
+        """Grade `code`. With a `reference` its hidden checks run too, judged against the reference
+        solution's observations: only such a verdict is one the submission cannot write (reference.py)."""
         started = time.perf_counter()
         limits = self.limits if limits is None else limits
         if not isinstance(limits, Limits):
             raise GradingInputError("limits must be a Limits")
+        if reference is not None and not isinstance(reference, Reference):
+            raise GradingInputError("reference must be a Reference")
         runner = self._language(language)
         _check_code(code, limits)
-        if not self._places.acquire(blocking=False):  # the waiting places are full: busy at once
-            report = _busy(tests)
+        if reference is None:
+            work = functools.partial(runner.grade, code, tests, limits)
         else:
-            try:
-                report = self._grade_in_a_slot(runner, code, tests, limits)
-            finally:
-                self._places.release()
+            work = functools.partial(runner.grade, code, tests, limits, reference=reference)
+        report = self._in_a_slot(work, lambda: _busy(tests, reference))
         return replace(report, duration_ms=round((time.perf_counter() - started) * 1000, 2))
 
-    def _grade_in_a_slot(self, runner: Language, code: str, tests: Sequence[str | Probe], limits: Limits) -> Report:
-        if not self._slots.acquire(timeout=self.queue_timeout_seconds):
-            return _busy(tests)
+    def observe(
+        self, solution: str, tests: Sequence[str | Probe], checks: Sequence[HiddenCheck], *,
+        language: str = "python", limits: Limits | None = None,
+    ) -> Reference:
+        """The reference for `checks`: what the reference `solution` observes for each (after its tests).
+        Raises InvalidTests when the solution cannot be observed, or GraderBusy."""
+        limits = self.limits if limits is None else limits
+        runner = self._language(language)
+        _check_code(solution, limits)
+        outcome = self._in_a_slot(functools.partial(runner.observe, solution, tests, checks, limits), lambda: None)
+        if outcome is None:
+            raise GraderBusy(BUSY_MESSAGE)
+        return outcome
+
+    def _in_a_slot(self, work: Callable[[], Any], busy: Callable[[], Any]) -> Any:
+        if not self._places.acquire(blocking=False):  # the waiting places are full: busy at once
+            return busy()
         try:
-            return runner.grade(code, tests, limits)
+            if not self._slots.acquire(timeout=self.queue_timeout_seconds):
+                return busy()
+            try:
+                return work()
+            finally:
+                self._slots.release()
         finally:
-            self._slots.release()
+            self._places.release()
 
     def _language(self, name: str) -> Language:
         factory = get_language(name)
@@ -91,13 +115,10 @@ def _check_code(code: object, limits: Limits) -> None:
         raise EmptySubmission()
 
 
-def _busy(tests: Sequence[str | Probe]) -> Report:
-    return Report(status="error", busy=True, message=BUSY_MESSAGE,
-                  tests=[TestResult(name, "error", BUSY_MESSAGE) for name in _names_or_empty(tests)])
-
-
-def _names_or_empty(tests: Sequence[str | Probe]) -> list[str]:
+def _busy(tests: Sequence[str | Probe], reference: Reference | None) -> Report:
     try:
-        return list(prepare_tests(tests).names)
+        prepared = prepare_tests(tests, reference.checks if reference is not None else ())
     except GradingInputError:
-        return []
+        return Report(status="error", busy=True, message=BUSY_MESSAGE)
+    return Report(status="error", busy=True, message=BUSY_MESSAGE, tests=[
+        TestResult(name, "error", BUSY_MESSAGE, hidden=name in prepared.hidden) for name in prepared.names])

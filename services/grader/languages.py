@@ -14,7 +14,9 @@ from services.grader.report import Report
 class Language(Protocol):
     name: str
 
-    def grade(self, code: str, tests: Sequence[Any], limits: Limits) -> Report: ...
+    def grade(self, code: str, tests: Sequence[Any], limits: Limits, reference: Any = None) -> Report: ...
+
+    def observe(self, code: str, tests: Sequence[Any], checks: Sequence[Any], limits: Limits) -> Any: ...
 
 
 # name -> factory; a Grader builds each language it uses once.

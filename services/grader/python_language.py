@@ -8,9 +8,11 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from services.grader.challenge import PreparedTests, Probe, is_plain, plain_equal, prepare_tests
+from services.grader.challenge import HIDDEN_PREFIX, PreparedTests, Probe, is_plain, plain_equal, prepare_tests
+from services.grader.errors import InvalidTests
 from services.grader.limits import Limits
 from services.grader.preload import get_manifest
+from services.grader.reference import HiddenCheck, Observation, Reference, observations_match
 from services.grader.report import Report, TestResult
 from services.grader.sandbox import RawRun, SandboxUser, run_sandbox
 from services.grader.seccomp import Installer
@@ -32,20 +34,41 @@ class PythonLanguage:
         self._installer: Installer | None = None
         self._lock = threading.Lock()
 
-    def grade(self, code: str, tests: Sequence[str | Probe], limits: Limits) -> Report:
-        prepared = prepare_tests(tests)
+    def grade(self, code: str, tests: Sequence[str | Probe], limits: Limits,
+              reference: Reference | None = None) -> Report:
+        prepared = prepare_tests(tests, reference.checks if reference is not None else ())
         precheck = _precheck(code, prepared)
         if precheck is not None:
             return precheck
+        raw = self._run(code, prepared, limits)
+        if raw is None:
+            return _all_tests(prepared, "error", UNAVAILABLE, UNAVAILABLE)
+        return build_report(raw, prepared, limits, reference)
+
+    def observe(self, code: str, tests: Sequence[str | Probe], checks: Sequence[HiddenCheck],
+                limits: Limits) -> Reference:
+        """Run `checks` on `code` (a reference solution) after its tests; what each observed."""
+        prepared = prepare_tests(tests, checks)
+        raw = self._run(code, prepared, limits) if _precheck(code, prepared) is None else None
+        observed = {}
+        for record in (raw.records[1:] if raw is not None and raw.finished and not raw.tampered else []):
+            if record[0] == "observed" and record[1] in prepared.hidden:
+                observed[prepared.hidden[record[1]].name] = Observation(record[2], record[3])
+        if len(observed) != len(checks):
+            report = build_report(raw, prepared, limits) if raw is not None else None
+            raise InvalidTests("The reference solution could not be observed: "
+                               + (report.message if report and report.message else "it did not finish"))
+        return Reference(tuple(checks), observed)
+
+    def _run(self, code: str, prepared: PreparedTests, limits: Limits) -> RawRun | None:
         try:
-            raw = run_sandbox(
+            return run_sandbox(
                 code, prepared.payload, len(prepared.names) + 2, limits,
                 get_manifest(), self._seccomp(), self._user,
             )
         except (OSError, RuntimeError, subprocess.SubprocessError):
             log.exception("grader sandbox could not be started")
-            return _all_tests(prepared, "error", UNAVAILABLE, UNAVAILABLE)
-        return build_report(raw, prepared, limits)
+            return None
 
     def _seccomp(self) -> Installer:
         with self._lock:
@@ -72,11 +95,12 @@ def _precheck(code: str, prepared: PreparedTests) -> Report | None:
 
 def _all_tests(prepared: PreparedTests, status: str, message: str, test_message: str,
                output: str = "") -> Report:
-    tests = [TestResult(name, "error", test_message) for name in prepared.names]
+    tests = [TestResult(name, "error", test_message, hidden=name in prepared.hidden) for name in prepared.names]
     return Report(status=status, tests=tests, message=message, output=output)
 
 
-def build_report(raw: RawRun, prepared: PreparedTests, limits: Limits) -> Report:
+def build_report(raw: RawRun, prepared: PreparedTests, limits: Limits,
+                 reference: Reference | None = None) -> Report:
     load, results = (raw.records[0], raw.records[1:]) if raw.records else (None, [])
     if load is not None and load[0] == "load" and load[1] == "syntax":
         return _all_tests(prepared, "error", load[2], NOT_RUN_AFTER_SYNTAX_ERROR)
@@ -86,7 +110,7 @@ def build_report(raw: RawRun, prepared: PreparedTests, limits: Limits) -> Report
     tests: list[TestResult] = []
     names = iter(prepared.names)
     for record, expected_name in zip(results, names, strict=False):
-        test = _test_result(record, expected_name, prepared)
+        test = _test_result(record, expected_name, prepared, reference)
         if test is None:
             raw.tampered = True
             break
@@ -99,11 +123,17 @@ def build_report(raw: RawRun, prepared: PreparedTests, limits: Limits) -> Report
     status, message, current = _why_unfinished(raw, limits)
     done = len(tests)
     for position, name in enumerate(prepared.names[done:]):
-        tests.append(TestResult(name, "error", current if position == 0 else NOT_RUN))
+        tests.append(TestResult(name, "error", current if position == 0 else NOT_RUN, hidden=name in prepared.hidden))
     return Report(status=status, tests=tests, message=message, output=output)
 
 
-def _test_result(record: tuple, expected_name: str, prepared: PreparedTests) -> TestResult | None:
+def _test_result(record: tuple, expected_name: str, prepared: PreparedTests,
+                 reference: Reference | None) -> TestResult | None:
+    if record[0] == "observed" and record[1] == expected_name and expected_name in prepared.hidden \
+            and reference is not None:
+        return _hidden_result(prepared.hidden[expected_name], Observation(record[2], record[3]), reference)
+    if expected_name in prepared.hidden:
+        return None
     if record[0] == "result" and len(record) == 5 and record[1] == expected_name \
             and record[2] in ("pass", "fail", "error") and expected_name not in prepared.probes:
         return TestResult(*(str(part) for part in record[1:]))
@@ -113,6 +143,18 @@ def _test_result(record: tuple, expected_name: str, prepared: PreparedTests) -> 
     if record[0] == "result" and len(record) == 5 and record[1] == expected_name and record[2] == "error":
         return TestResult(expected_name, "error", str(record[3]), str(record[4]))
     return None
+
+
+def _hidden_result(check: HiddenCheck, observed: Observation, reference: Reference) -> TestResult:
+    """Judged here against the reference's observation; the message names the behaviour only."""
+    name = HIDDEN_PREFIX + check.name
+    expected = reference.observation_for(check.name)
+    if observations_match(expected, observed, check.compare):
+        return TestResult(name, "pass", hidden=True)
+    message = f"A hidden test with {check.about} failed."
+    if observed.raised and not expected.raised:
+        message += f" Your code raised {observed.raised.rstrip('*')}."
+    return TestResult(name, "fail", message, hidden=True)
 
 
 def _probe_result(probe: Probe, value: Any, output: str) -> TestResult:

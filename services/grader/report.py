@@ -19,6 +19,7 @@ class TestResult:
     status: TestStatus
     message: str = ""
     output: str = ""
+    hidden: bool = False  # a hidden check: judged on the server; its input and output never shown
 
 
 @dataclass(frozen=True)

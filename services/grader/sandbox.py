@@ -45,15 +45,16 @@ from pathlib import Path
 from typing import Any
 
 from services.grader.limits import Limits
+from services.grader.plain import NOT_PLAIN, from_tagged
 from services.grader.preload import ALLOWED_BUILTIN_MODULES, INTERPRETER_FLAGS, PRELOADED_MODULES, Manifest
 from services.grader.seccomp import Installer
 
 RUNNER_PATH = str(Path(__file__).with_name("sandbox_runner.py"))
 SANDBOX_ENV = {"LANG": "C.UTF-8"}
 _MAC_HEX = 32
-_RECORD_KINDS = (b"ready", b"load", b"result", b"probe", b"done", b"crash")
+_RECORD_KINDS = (b"ready", b"load", b"result", b"probe", b"observed", b"done", b"crash")
+_VALUE_KINDS = ("probe", "observed")  # records that carry one plain value
 _MAX_FIELDS = 6
-_MAX_VALUE_DEPTH = 32  # the runner sends probe values at most 21 deep (its _to_plain)
 
 
 def record_cap(limits: Limits) -> int:
@@ -294,7 +295,7 @@ class RecordReader:
 
 def decode_record(line: bytes, nonce: bytes, cap: int) -> tuple[Any, ...] | None:
     """`<mac> [seq, "kind", field...]` -> the tuple, or None. Size, MAC and shape are checked first;
-    only then is the JSON parsed (fields: strings, or one probe value of plain data)."""
+    only then is the JSON parsed (fields: strings, or for probes and observations one plain value)."""
     if len(line) > cap or len(line) < _MAC_HEX + 3 or line[_MAC_HEX] != 0x20:
         return None
     mac, payload = line[:_MAC_HEX], line[_MAC_HEX + 1:]
@@ -309,9 +310,10 @@ def decode_record(line: bytes, nonce: bytes, cap: int) -> tuple[Any, ...] | None
         return None
     kind = value[1]
     fields = value[2:]
-    if kind == "probe" and len(fields) == 3:
-        decoded = plain_from_json(fields[1])
-        if decoded is _NOT_PLAIN or type(fields[0]) is not str or type(fields[2]) is not str:
+    if kind in _VALUE_KINDS and len(fields) == 3:  # [name, value, output] / [name, value, raised]
+        decoded = from_tagged(fields[1])
+        last_types = (str,) if kind == "probe" else (str, type(None))
+        if decoded is NOT_PLAIN or type(fields[0]) is not str or type(fields[2]) not in last_types:
             return None
         return (value[0], kind, fields[0], decoded, fields[2])
     if not all(type(part) is str for part in fields):
@@ -327,29 +329,3 @@ def _well_shaped(payload: bytes) -> bool:
     if comma < 2 or not payload[1:comma].isdigit():
         return False
     return any(payload.startswith(b'"' + kind + b'"', comma + 1) for kind in _RECORD_KINDS)
-
-
-_NOT_PLAIN = object()
-
-
-def plain_from_json(value: Any, depth: int = 0) -> Any:
-    """The runner's tagged JSON (see sandbox_runner.to_json) back to plain data, or _NOT_PLAIN."""
-    if depth > _MAX_VALUE_DEPTH:
-        return _NOT_PLAIN
-    if value is None or type(value) in (bool, int, float, str):
-        return value
-    if type(value) is list:
-        items = [plain_from_json(item, depth + 1) for item in value]
-        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
-    if type(value) is dict and len(value) == 1 and type(inner := next(iter(value.values()))) is list:
-        tag = next(iter(value))
-        if tag == "tuple":
-            items = plain_from_json(inner, depth + 1)
-            return _NOT_PLAIN if items is _NOT_PLAIN else tuple(items)
-        if tag == "dict" and all(type(pair) is list and len(pair) == 2 for pair in inner):
-            pairs = [(plain_from_json(k, depth + 1), plain_from_json(v, depth + 1)) for k, v in inner]
-            if any(k is _NOT_PLAIN or v is _NOT_PLAIN or type(k) not in (type(None), bool, int, float, str)
-                   for k, v in pairs):
-                return _NOT_PLAIN
-            return dict(pairs)
-    return _NOT_PLAIN

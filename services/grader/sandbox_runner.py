@@ -380,12 +380,15 @@ def _to_plain(value, depth=0):
 
 
 def _public_names(namespace):
+    """What `from solution import *` gives the tests: the learner's names, those that shadow builtins
+    included (a learner's own `filter` is what the tests must call), but never a dunder such as
+    `__builtins__` (the tests keep the runner's)."""
     exported = namespace.get("__all__")
     if type(exported) in (list, tuple) and all(type(name) is str for name in exported):
         names = exported
     else:
         names = [name for name in namespace if type(name) is str and not name.startswith("_")]
-    return {n: namespace[n] for n in names if n in namespace and n not in _BUILTINS_SNAPSHOT}
+    return {n: namespace[n] for n in names if n in namespace and not n.startswith("__")}
 
 
 def _run_tests(run, job):
@@ -416,6 +419,8 @@ def _run_tests(run, job):
             run.emit("result", name, "error", module_error, "")
         elif kind == "test":
             _run_one_test(run, namespace, name)
+        elif kind == "observe":
+            _run_one_observation(run, namespace, name, test_code)
         else:
             _run_one_probe(run, namespace, name, test_code)
 
@@ -447,6 +452,25 @@ def _run_one_probe(run, namespace, name, code):
         run.emit("probe", name, value, output)
     else:
         run.emit("result", name, "error", run.describe(error), output)
+
+
+HIDDEN_FUNCTION = "__hidden_check__"
+
+
+def _run_one_observation(run, namespace, name, code):
+    """A hidden check: report what it returned (plain data) or raised; the server judges it. Its output
+    and messages are never shown, so they are not sent."""
+    exec(code, namespace)  # noqa: S102 - defines the check, trusted content
+    check = namespace.pop(HIDDEN_FUNCTION)
+    error, value, _ = run.call(lambda: _to_plain(check()))
+    if error is None and len(to_json(value)) > run._cap:
+        error = _MemoryError()
+    raised = None
+    if error is not None:
+        kind = type(error)
+        raised = kind.__name__ + ("" if kind.__module__ == "builtins" else "*")
+        value = None
+    run.emit("observed", name, value, raised)
 
 
 def main():

@@ -167,10 +167,38 @@ def test_input_gets_a_clear_eof(grader):
 
 # --- the test namespace ---------------------------------------------------------------------------
 
-def test_names_shadowing_builtins_are_not_imported_into_tests(grader):
-    code = "def len(x):\n    return 42\nvalue = [1, 2]\n"
-    report = grader.grade(code, one_test("assert len(value) == 2"))
+BUILD_YOUR_OWN_LIST_OPERATIONS = """
+def filter(predicate, items):
+    return [item for item in items if predicate(item)]
+
+def map(function, items):
+    return [function(item) for item in items]
+
+def length(items):
+    count = 0
+    for _ in items:
+        count += 1
+    return count
+"""
+
+
+def test_names_that_shadow_builtins_are_the_learners_in_the_tests(grader):
+    """A classic exercise: implement filter and map. The tests must call the learner's, as pytest's
+    `from solution import *` would (they once got the builtins: `assert <filter object ...> == []`)."""
+    tests = ["def test_filter():\n    assert filter(lambda n: n > 1, [1, 2, 3]) == [2, 3]\n"
+             "    assert filter(lambda n: n > 5, []) == []",
+             "def test_map():\n    assert map(str, [1, 2]) == ['1', '2']",
+             "def test_length():\n    assert length(map(abs, [-1, 2])) == 2"]
+    report = grader.grade(BUILD_YOUR_OWN_LIST_OPERATIONS, tests)
     assert report.status == "pass", report
+
+
+def test_dunder_names_in_dunder_all_are_not_handed_to_the_tests(grader):
+    """`__all__ = ['__builtins__']` once gave the tests the learner's patched builtins."""
+    code = "__builtins__ = dict(__builtins__, isinstance=lambda *a: True)\n__all__ = ['__builtins__', 'value']\n" \
+        "value = 'text'\n"
+    report = grader.grade(code, one_test("assert isinstance(value, int)"))
+    assert report.status == "fail", report
 
 
 def test_dunder_all_is_respected_like_from_import_star(grader):
@@ -256,7 +284,7 @@ def test_report_to_dict_is_json_ready(grader):
     data = grader.grade(MISSING_POPULATION, VARIABLES_TESTS).to_dict()
     assert data["status"] == "fail" and data["busy"] is False
     assert data["tests"][1] == {"name": "test_population_exists", "status": "fail",
-                                "message": "Variable population not found", "output": ""}
+                                "message": "Variable population not found", "output": "", "hidden": False}
 
 
 def test_sandbox_environment_has_nothing_of_the_parents(grader):

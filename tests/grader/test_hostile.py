@@ -216,8 +216,8 @@ CASES = [
     Case("read_own_job_from_stdin", "import os\njob = os.read(0, 100)\n", "error", message_has("OSError")),
     Case("redefine_assertion_error", "class AssertionError(Exception):\n    pass\n" + MISSING_POPULATION,
          "fail", seed_verdicts("pass", "fail", "pass")),
-    Case("redefine_isinstance", "def isinstance(obj, kind):\n    return True\n"
-         "city = 'x'\npopulation = 'many'\nis_capital = True\n", "fail", seed_verdicts("pass", "fail", "pass")),
+    # Redefining isinstance fools the visible tests as it would under pytest; the hidden checks stop it
+    # (test_verdicts.py).
     Case("patch_the_builtins_module", "import builtins\nbuiltins.isinstance = lambda *a: True\n"
          "builtins.len = lambda o: 1\n__builtins__['isinstance'] = lambda *a: True\n"
          "city = ''\npopulation = 'many'\nis_capital = 1\n", "fail", seed_verdicts("fail", "fail", "fail")),
