@@ -30,6 +30,20 @@ def check(concurrency: int) -> None:
         raise SystemExit(1)
 
 
+@lessons_cli.command("references")
+def references() -> None:
+    """Observe every lesson's hidden checks on its reference solution; store them in content/references."""
+    from services.lessons.check import write_references
+
+    changed, problems = write_references(current_app.config["LESSONS_DIR"], service("grader"))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(changed)} reference file{'s' if len(changed) != 1 else ''} written"
+               + (f": {', '.join(changed)}" if changed else "") + ".")
+    if problems:
+        raise SystemExit(1)
+
+
 @lessons_cli.command("new")
 @click.argument("language")
 @click.argument("level")

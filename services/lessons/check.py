@@ -1,8 +1,10 @@
 """The content check behind `flask lessons check`: every curated lesson proved, not trusted.
 
 Per file: the format; across files: unique ids and orders, prerequisites that exist and form no
-cycle; per lesson: the reference solution passes every test, the starter fails at least one, and the
-```python blocks of the lesson text run in order in one namespace without raising.
+cycle; per lesson: the hidden checks are observed on the reference solution and the stored
+observations (content/references) are current, the reference solution passes every test and every
+hidden check, the starter fails, and the ```python blocks of the lesson text run in order in one
+namespace without raising.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from typing import Protocol
 
 from markdown_it import MarkdownIt
 
-from services.grader.errors import EmptySubmission, GradingInputError
+from services.grader.errors import EmptySubmission, GraderBusy, GradingInputError
+from services.grader.reference import Reference
 from services.grader.report import Report
-from services.lessons.library import FileProblem, lesson_files, read_lesson_file
+from services.lessons.library import STALE_REFERENCE, FileProblem, lesson_files, read_lesson_file
 from services.lessons.model import Lesson
+from services.lessons.references import load_reference, reference_file, store_reference
 
 BLOCK_TIMEOUT_SECONDS = 10.0
 _PYTHON_INFO = {"python", "py", "python3"}
@@ -47,7 +51,10 @@ print(json.dumps({"ok": len(blocks)}))
 
 
 class GradesCode(Protocol):
-    def grade(self, code: str, tests: list[str] | tuple[str, ...], *, language: str = "python") -> Report: ...
+    def grade(self, code: str, tests: list[str] | tuple[str, ...], *, language: str = "python",
+              reference: Reference | None = None) -> Report: ...
+
+    def observe(self, solution: str, tests: list[str], checks: tuple, *, language: str = "python") -> Reference: ...
 
 
 @dataclass(frozen=True)
@@ -133,18 +140,38 @@ def _cycles(by_id: dict[str, Lesson]) -> list[list[str]]:
     return found
 
 
-def _grade(grader: GradesCode, code: str, lesson: Lesson) -> Report:
-    report = grader.grade(code, list(lesson.tests), language=lesson.language)
+def _grade(grader: GradesCode, code: str, lesson: Lesson, reference: Reference | None) -> Report:
+    report = grader.grade(code, list(lesson.tests), language=lesson.language, reference=reference)
     if report.busy:  # the pool is shared; one more wait before calling it a problem
-        report = grader.grade(code, list(lesson.tests), language=lesson.language)
+        report = grader.grade(code, list(lesson.tests), language=lesson.language, reference=reference)
     return report
 
 
-def lesson_problems(lesson: Lesson, grader: GradesCode) -> list[str]:
-    """What is wrong with one well-formed lesson when its code is actually run."""
-    problems: list[str] = []
+def observe_reference(lesson: Lesson, grader: GradesCode) -> Reference:
+    """What the reference solution observes for the lesson's hidden checks (raises InvalidTests)."""
+    if not lesson.hidden:
+        return Reference(())
     try:
-        solved = _grade(grader, lesson.solution, lesson)
+        return grader.observe(lesson.solution, list(lesson.tests), lesson.hidden, language=lesson.language)
+    except GraderBusy:  # the pool is shared; one more wait
+        return grader.observe(lesson.solution, list(lesson.tests), lesson.hidden, language=lesson.language)
+
+
+def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = None) -> list[str]:
+    """What is wrong with one well-formed lesson when its code is actually run; `stored` is where its
+    reference observations are kept (compared with freshly observed ones)."""
+    problems: list[str] = []
+    reference: Reference | None = None
+    try:
+        reference = observe_reference(lesson, grader)
+    except (GradingInputError, GraderBusy) as exc:
+        problems.append(f"the hidden checks cannot be observed on the reference solution: {exc}"[:600])
+    if reference is not None and stored is not None:
+        kept = load_reference(lesson, stored)
+        if kept is None or dict(kept.observations) != dict(reference.observations):
+            problems.append(STALE_REFERENCE)
+    try:
+        solved = _grade(grader, lesson.solution, lesson, reference)
     except GradingInputError as exc:
         problems.append(f"the reference solution cannot be graded: {exc}")
     else:
@@ -156,7 +183,7 @@ def lesson_problems(lesson: Lesson, grader: GradesCode) -> list[str]:
             problems.append(f"the reference solution does not pass ({solved.status}): {detail}"[:600])
     if lesson.starter.strip() != lesson.solution.strip():  # the format check reports equal ones
         try:
-            started = _grade(grader, lesson.starter, lesson)
+            started = _grade(grader, lesson.starter, lesson, reference)
         except EmptySubmission:
             started = None  # an empty starter cannot pass
         except GradingInputError as exc:
@@ -186,6 +213,7 @@ def check_library(
 
     paths = lesson_files(root)
     loaded: list[tuple[Lesson, str]] = []
+    stored_at: dict[str, Path] = {}
     seen: dict[str, str] = {}
     for path in paths:
         data, file_problems = read_lesson_file(path, root)
@@ -198,13 +226,36 @@ def check_library(
             continue
         seen[data["id"]] = shown
         loaded.append((Lesson.from_dict(data, path=shown), shown))
+        stored_at[data["id"]] = reference_file(root, path)
     report(graph_problems(loaded))
 
     def run(item: tuple[Lesson, str]) -> list[FileProblem]:
         lesson, shown = item
-        return [FileProblem(shown, lesson.id, message) for message in lesson_problems(lesson, grader)]
+        stored = stored_at[lesson.id]
+        return [FileProblem(shown, lesson.id, message) for message in lesson_problems(lesson, grader, stored)]
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         for found in pool.map(run, loaded):
             report(found)
     return CheckResult(len(paths), problems)
+
+
+def write_references(root: str | Path, grader: GradesCode) -> tuple[list[str], list[FileProblem]]:
+    """Observe every lesson's hidden checks on its reference solution and store them; returns the ids
+    whose stored observations changed and the lessons that could not be observed."""
+    root = Path(root)
+    changed, problems = [], []
+    for path in lesson_files(root):
+        data, file_problems = read_lesson_file(path, root)
+        if data is None or file_problems:
+            problems.extend(file_problems)
+            continue
+        lesson = Lesson.from_dict(data, path=str(path))
+        try:
+            reference = observe_reference(lesson, grader)
+        except (GradingInputError, GraderBusy) as exc:
+            problems.append(FileProblem(str(path), lesson.id, f"cannot be observed: {exc}"))
+            continue
+        if lesson.hidden and store_reference(lesson, reference, reference_file(root, path)):
+            changed.append(lesson.id)
+    return changed, problems

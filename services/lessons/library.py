@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.lessons.model import LEVELS, Lesson
+from services.lessons.references import load_reference, reference_file
 from services.lessons.schema import validate_lesson
 
 log = logging.getLogger(__name__)
+STALE_REFERENCE = "its reference observations are missing or stale: run `flask lessons references`"
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,11 @@ class LessonLibrary:
                 problems.append(FileProblem(str(path), data["id"], "id used by another lesson"))
                 continue
             seen.add(data["id"])
-            lessons.append(Lesson.from_dict(data, path=str(path)))
+            lesson = Lesson.from_dict(data, path=str(path))
+            reference = load_reference(lesson, reference_file(root, path))
+            if reference is None:  # the lesson still shows; its submissions cannot count (see check)
+                problems.append(FileProblem(str(path), lesson.id, STALE_REFERENCE))
+            lessons.append(lesson if reference is None else lesson.with_reference(reference))
         for problem in problems:
             log.warning("lesson left out of the library: %s", problem)
         return cls(lessons), problems

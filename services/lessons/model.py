@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from services.grader.reference import HiddenCheck, Reference, checks_from_dicts
 
 LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 LEVEL_TITLES = {"beginner": "Beginner", "intermediate": "Intermediate", "advanced": "Advanced"}
@@ -36,6 +38,11 @@ class Lesson:
     quiz: tuple[QuizQuestion, ...] = ()
     source: str = "static"  # static (curated library) | ai (generated, proved, cached)
     path: str = field(default="", compare=False)
+    hidden: tuple[HiddenCheck, ...] = ()  # checked on inputs the learner never sees
+    unprotectable: str = ""  # why hard-coded answers cannot be told apart (empty: they can)
+    # The hidden checks with the reference solution's observations (stored beside the library);
+    # None until attached. Every verdict that counts is graded with it.
+    reference: Reference | None = field(default=None, compare=False)
 
     @property
     def track(self) -> str:
@@ -65,7 +72,12 @@ class Lesson:
             quiz=quiz,
             source=source,
             path=path,
+            hidden=checks_from_dicts(data.get("hidden") or ()),
+            unprotectable=data.get("unprotectable") or "",
         )
+
+    def with_reference(self, reference: Reference) -> Lesson:
+        return replace(self, reference=reference)
 
     def to_dict(self) -> dict[str, Any]:
         """The lesson file's shape (what the cache stores for generated lessons)."""
@@ -75,6 +87,9 @@ class Lesson:
             "prerequisites": list(self.prerequisites), "lesson": self.lesson, "challenge": self.challenge,
             "starter": self.starter, "solution": self.solution, "tests": list(self.tests),
             "hints": list(self.hints),
+            **({"hidden": [{"name": c.name, "about": c.about, "check": c.check, "compare": c.compare}
+                           for c in self.hidden]} if self.hidden else {}),
+            **({"unprotectable": self.unprotectable} if self.unprotectable else {}),
             "quiz": [{"question": q.question, "choices": list(q.choices), "answer": q.answer,
                       "explanation": q.explanation} for q in self.quiz],
         }

@@ -10,9 +10,10 @@ from services.lessons.model import LEVELS
 
 KEYS: tuple[str, ...] = (
     "id", "title", "language", "level", "topic", "order", "concepts", "prerequisites",
-    "lesson", "challenge", "starter", "solution", "tests", "hints", "quiz",
+    "lesson", "challenge", "starter", "solution", "tests", "hidden", "unprotectable", "hints", "quiz",
 )
-REQUIRED = frozenset(KEYS) - {"quiz"}
+REQUIRED = frozenset(KEYS) - {"quiz", "hidden", "unprotectable"}
+HIDDEN_KEYS = frozenset({"name", "about", "check", "compare"})
 TODO_MARKER = "TODO"
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 _CONCEPT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -86,6 +87,10 @@ def validate_lesson(
     _texts(data, "hints", problems, 1, 5)
     tests = _texts(data, "tests", problems, 3, 20)
     problems.extend(_test_problems(tests, parse_code))
+    problems.extend(_hidden_problems(data.get("hidden"), parse_code))
+    unprotectable = data.get("unprotectable")
+    if unprotectable is not None and (not isinstance(unprotectable, str) or not unprotectable.strip()):
+        problems.append("`unprotectable` must say why hard-coded answers cannot be told apart from solutions")
     problems.extend(_quiz_problems(data.get("quiz")))
     if isinstance(data["starter"], str) and data["starter"].strip() == str(data["solution"]).strip():
         problems.append("the starter is the same as the solution; it must fail at least one test")
@@ -112,6 +117,39 @@ def _test_problems(tests: list[str], parse_code: bool = True) -> list[str]:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         problems.append(f"test names are repeated: {', '.join(duplicates)}")
+    return problems
+
+
+def _hidden_problems(hidden: Any, parse_code: bool) -> list[str]:
+    """Hidden checks: name, about ("A hidden test with <about> failed."), check (a function body that
+    returns what it observes) and optionally compare ("value" or "types")."""
+    if hidden is None:
+        return []
+    if not isinstance(hidden, list) or not hidden:
+        return ["`hidden` must be a list of hidden checks"]
+    problems, names = [], []
+    for number, item in enumerate(hidden, 1):
+        if not isinstance(item, dict) or not {"name", "about", "check"} <= item.keys() or item.keys() - HIDDEN_KEYS:
+            problems.append(f"hidden check {number} needs name, about and check (and optionally compare)")
+            continue
+        name, check = item["name"], item["check"]
+        if not isinstance(name, str) or not name.isidentifier():
+            problems.append(f"hidden check {number}: name must be an identifier")
+        names.append(name)
+        if not isinstance(item["about"], str) or not item["about"].strip():
+            problems.append(f"hidden check {number}: about must say which behaviour it checks")
+        if item.get("compare", "value") not in ("value", "types"):
+            problems.append(f"hidden check {number}: compare must be value or types")
+        if not isinstance(check, str) or "return" not in check:
+            problems.append(f"hidden check {number}: check must be code that returns what it observes")
+        elif parse_code:
+            try:
+                ast.parse("def check():\n" + "".join(f"    {line}\n" for line in check.splitlines()))
+            except SyntaxError as exc:
+                problems.append(f"hidden check {number} ({name}) has a syntax error: {exc.msg}")
+    duplicates = sorted({n for n in names if isinstance(n, str) and names.count(n) > 1})
+    if duplicates:
+        problems.append(f"hidden check names are repeated: {', '.join(duplicates)}")
     return problems
 
 
@@ -154,4 +192,6 @@ def _todo_problems(data: dict[str, Any]) -> list[str]:
         fields.append("concepts")
     if any(TODO_MARKER in str(v) for v in (data.get("quiz") or [])):
         fields.append("quiz")
+    if any(TODO_MARKER in str(v) for v in (data.get("hidden") or [])):
+        fields.append("hidden")
     return [f"still has {TODO_MARKER} markers in: {', '.join(fields)}"] if fields else []

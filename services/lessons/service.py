@@ -16,6 +16,7 @@ from services.ai.lessons import InvalidTopic, LessonUnavailable, generate_lesson
 from services.ai.models import CACHE, GENERATED, LIBRARY
 from services.clock import Clock, utcnow
 from services.errors import InvalidInput, NotFoundError, RateLimited
+from services.grader.reference import Reference
 from services.lessons.catalogue import TrackView, build_track, completed_ids, next_lesson
 from services.lessons.library import LessonLibrary
 from services.lessons.model import LEVELS, Lesson
@@ -196,4 +197,7 @@ class LessonService:
     @staticmethod
     def _lesson_from_content(content: dict[str, Any], key: str) -> Lesson:
         data = {"order": 0, **content, "id": generated_id(key)}
-        return Lesson.from_dict(data, source="ai")
+        lesson = Lesson.from_dict(data, source="ai")
+        # Generated lessons have no hidden checks yet (the generator writes visible tests only), so
+        # their reference is empty: graded as such, but not protected against hard-coding.
+        return lesson.with_reference(Reference(())) if not lesson.hidden else lesson

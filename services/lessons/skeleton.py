@@ -59,11 +59,15 @@ def skeleton(language: str, level: str, topic: str, order: int) -> dict[str, Any
             "def test_todo_second():\n    assert False, 'TODO: a test with a message that teaches'",
             "def test_todo_edge_case():\n    assert False, 'TODO: a test of an edge case'",
         ],
+        "hidden": [
+            {"name": "todo_other_inputs", "about": "TODO: the behaviour, e.g. a negative number",
+             "check": "return None  # TODO: call the learner's code on inputs the tests never show"},
+        ],
         "hints": ["TODO: a gentle hint", "TODO: a more specific hint"],
         "quiz": [{"question": "TODO: a question", "choices": ["TODO", "TODO", "TODO", "TODO"], "answer": 0,
                   "explanation": "TODO: why"}],
     }
-    return {key: data[key] for key in KEYS}
+    return {key: data[key] for key in KEYS if key in data}
 
 
 def write_skeleton(root: str | Path, language: str, level: str, topic: str) -> Path:

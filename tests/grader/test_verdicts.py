@@ -154,3 +154,25 @@ def test_tampering_never_earns_a_verdict(grader, attack, add_reference, variable
 def test_without_a_reference_the_same_tampering_fools_the_visible_tests(grader, attack, tests):
     """Control: these attacks are real, so the test above measures the reference, not a weak attack."""
     assert grader.grade(TAMPERING[attack], tests).status == "pass"
+
+
+PIZZA_SOLUTION = "guests = 23\nslices_per_guest = 3\nslices = guests * slices_per_guest\n"
+PIZZA_TESTS = ["def test_slices():\n    assert slices == 69"]
+PIZZA_CHECKS = (HiddenCheck("party", "another party size",
+                            "ns = rerun(guests=31, slices_per_guest=2)\nreturn ns['slices']"),)
+
+
+def test_rerun_gives_the_code_other_given_values_so_typed_answers_fail(grader):
+    reference = grader.observe(PIZZA_SOLUTION, PIZZA_TESTS, PIZZA_CHECKS)
+    assert reference.observations["party"] == Observation(62)
+    typed = "guests = 23\nslices_per_guest = 3\nslices = 69\n"
+    assert grader.grade(typed, PIZZA_TESTS).passed  # the visible test cannot tell
+    assert not grader.grade(typed, PIZZA_TESTS, reference=reference).passed
+    other_formula = "guests = 23\nslices_per_guest = 3\nslices = sum(slices_per_guest for _ in range(guests))\n"
+    assert grader.grade(other_formula, PIZZA_TESTS, reference=reference).passed
+
+
+def test_a_learner_defined_rerun_is_not_the_one_the_checks_call(grader):
+    reference = grader.observe(PIZZA_SOLUTION, PIZZA_TESTS, PIZZA_CHECKS)
+    cheat = "guests = 23\nslices_per_guest = 3\nslices = 69\ndef rerun(**given):\n    return {'slices': 62}\n"
+    assert not grader.grade(cheat, PIZZA_TESTS, reference=reference).passed

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "lessons"
+REFERENCES = CONTENT.parent / "references"
 SAMPLE = ("beginner/variables.json", "beginner/numbers.json", "beginner/strings.json")
 
 
@@ -19,6 +20,10 @@ def lessons_dir(tmp_path: Path) -> Path:
         target = root / "python" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(CONTENT / "python" / name, target)
+        stored = REFERENCES / "python" / name  # the reference observations travel with the lesson
+        if stored.exists():
+            (tmp_path / "references" / "python" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(stored, tmp_path / "references" / "python" / name)
     return root
 
 

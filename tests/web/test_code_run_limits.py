@@ -96,7 +96,7 @@ def test_a_refused_ai_hint_on_the_plain_form_keeps_the_code_in_the_editor(app, c
 
 def test_an_ai_hint_on_a_busy_grader_spends_no_allowance(app, client, learner):
     class BusyGrader:
-        def grade(self, code, tests, *, language="python"):
+        def grade(self, code, tests, *, language="python", reference=None):
             return Report(status="error", busy=True, message=BUSY_MESSAGE,
                           tests=[TestResult("test_city_exists", "error", BUSY_MESSAGE)])
 

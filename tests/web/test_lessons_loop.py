@@ -153,7 +153,7 @@ def test_oversized_code_is_refused_before_grading(app, client, learner):
 
 def test_a_busy_grader_asks_to_try_again_and_records_nothing(app, client, learner):
     class BusyGrader:
-        def grade(self, code, tests, *, language="python"):
+        def grade(self, code, tests, *, language="python", reference=None):
             return Report(status="error", busy=True, message=BUSY_MESSAGE,
                           tests=[TestResult("test_city_exists", "error", BUSY_MESSAGE)])
 

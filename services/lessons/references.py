@@ -1,0 +1,51 @@
+"""Where a curated lesson's reference observations live: one JSON file per lesson, beside the library.
+
+`content/references/<language>/<level>/<slug>.json` mirrors `content/lessons/...`. Each holds what the
+reference solution observed for the lesson's hidden checks and a fingerprint of what they were
+computed from (solution + checks). `flask lessons references` writes them; `flask lessons check`
+recomputes and refuses stale ones; the app only reads them, so no submission ever waits for the
+reference solution to run (on Lambda that would double the cost of grading).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from services.grader import InvalidTests, Reference
+from services.grader.reference import fingerprint, observations_from_json, observations_to_json
+from services.lessons.model import Lesson
+
+REFERENCES_FOLDER = "references"
+
+
+def reference_file(lessons_root: Path, lesson_path: Path) -> Path:
+    relative = lesson_path.resolve().relative_to(lessons_root.resolve())
+    return lessons_root.parent / REFERENCES_FOLDER / relative
+
+
+def load_reference(lesson: Lesson, stored: Path) -> Reference | None:
+    """The lesson's reference, or None when its stored observations are missing or stale."""
+    if not lesson.hidden:
+        return Reference(())
+    try:
+        data = json.loads(stored.read_text(encoding="utf-8"))
+        if data.get("fingerprint") != fingerprint(lesson.solution, lesson.hidden):
+            return None
+        return Reference(lesson.hidden, observations_from_json(data["observations"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, InvalidTests):
+        return None
+
+
+def store_reference(lesson: Lesson, reference: Reference, stored: Path) -> bool:
+    """Write the file when its content changes; True when it did."""
+    text = json.dumps({
+        "lesson": lesson.id,
+        "fingerprint": fingerprint(lesson.solution, lesson.hidden),
+        "observations": observations_to_json(reference.observations),
+    }, indent=2, ensure_ascii=False) + "\n"
+    if stored.exists() and stored.read_text(encoding="utf-8") == text:
+        return False
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_text(text, encoding="utf-8")
+    return True
