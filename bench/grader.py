@@ -2,7 +2,8 @@
 
     python -m bench.grader [--runs N]
 
-Each round grades a correct and a failing solution with the sandboxed grader and with the seed's
+Each round grades a correct and a failing solution with the sandboxed grader (with a reference: its
+hidden check runs too, as for every verdict that counts) and with the seed's
 approach (solution.py + test_solution.py in a temp dir, `pytest -v --tb=short` in a subprocess),
 interleaved so both see the same machine load. Then it grades each hostile submission that sends
 the server rigged result records (tests/grader/hostile_records.py), five times, and takes the
@@ -24,7 +25,7 @@ import time
 
 from services.grader import Grader
 from tests.grader.hostile_records import HOSTILE_RECORDS
-from tests.grader.seed_example import CORRECT_SOLUTION, MISSING_POPULATION, VARIABLES_TESTS
+from tests.grader.seed_example import CORRECT_SOLUTION, MISSING_POPULATION, VARIABLES_HIDDEN, VARIABLES_TESTS
 
 SUBMISSIONS = (("correct", CORRECT_SOLUTION, "pass"), ("failing", MISSING_POPULATION, "fail"))
 
@@ -74,6 +75,7 @@ def main() -> None:
         f"first grading (includes the one-time preload manifest build): {(time.perf_counter() - started) * 1000:.1f} ms"
     )
 
+    reference = grader.observe(CORRECT_SOLUTION, VARIABLES_TESTS, VARIABLES_HIDDEN)  # once, as the content check
     grader_ms: list[float] = []
     seed_ms: list[float] = []
     for round_number in range(runs):
@@ -82,7 +84,7 @@ def main() -> None:
             for which in order:
                 start = time.perf_counter()
                 if which == "grader":
-                    status = grader.grade(code, VARIABLES_TESTS).status
+                    status = grader.grade(code, VARIABLES_TESTS, reference=reference).status
                     grader_ms.append((time.perf_counter() - start) * 1000)
                     assert status == expected, (label, status)
                 else:

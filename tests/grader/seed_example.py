@@ -1,5 +1,7 @@
 """The seed's `variables.json` challenge (seed document 000, section 5), tests copied verbatim."""
 
+from services.grader.reference import HiddenCheck
+
 VARIABLES_TESTS = [
     "def test_city_exists():\n    assert 'city' in globals(), 'Variable city not found'\n"
     "    assert isinstance(city, str), 'city should be a string'\n"
@@ -13,3 +15,7 @@ VARIABLES_TESTS = [
 
 CORRECT_SOLUTION = 'city = "Lisbon"\npopulation = 545000\nis_capital = True\n'
 MISSING_POPULATION = 'city = "Lisbon"\nis_capital = True\n'
+
+# Any city, population and flag are right, so the hidden check compares only the kinds of value.
+VARIABLES_HIDDEN = (HiddenCheck("kinds", "the kinds of value", "return [city, population > 0, is_capital]",
+                                compare="types"),)

@@ -10,7 +10,7 @@ import pytest
 from services.grader import Grader, HiddenCheck, InvalidTests, Observation, Reference
 from services.grader.challenge import prepare_tests
 from services.grader.reference import observations_match
-from tests.grader.seed_example import CORRECT_SOLUTION, VARIABLES_TESTS
+from tests.grader.seed_example import CORRECT_SOLUTION, VARIABLES_HIDDEN, VARIABLES_TESTS
 
 ADD_SOLUTION = "def add(a, b):\n    return a + b\n"
 ADD_TESTS = ["def test_add():\n    assert add(2, 3) == 5, 'add(2, 3) should be 5'",
@@ -18,8 +18,6 @@ ADD_TESTS = ["def test_add():\n    assert add(2, 3) == 5, 'add(2, 3) should be 5
 ADD_CHECKS = (HiddenCheck("negatives", "negative numbers", "return add(-3, -4)"),
               HiddenCheck("floats", "decimals", "return add(0.1, 0.2)"),
               HiddenCheck("text", "two strings", "return add('ab', 'c')"))
-VARIABLE_CHECKS = (HiddenCheck("kinds", "the kinds of value", "return [city, population, is_capital]",
-                               compare="types"),)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +27,7 @@ def add_reference() -> Reference:
 
 @pytest.fixture(scope="module")
 def variables_reference() -> Reference:
-    return Grader().observe(CORRECT_SOLUTION, VARIABLES_TESTS, VARIABLE_CHECKS)
+    return Grader().observe(CORRECT_SOLUTION, VARIABLES_TESTS, VARIABLES_HIDDEN)
 
 
 def test_the_reference_solution_is_observed_once_and_passes_with_its_reference(grader, add_reference):
