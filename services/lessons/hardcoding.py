@@ -1,12 +1,10 @@
-"""The hard-coded attack on a lesson: the submission of a learner who copies answers instead of solving.
+"""The hard-coded attack on a lesson: what a learner who copies answers instead of solving submits.
 
 Built from the reference solution and the visible tests: the solution's plain module values written
 as literals, its functions replaced by lookup tables of exactly the calls the tests make, its classes
-by stand-ins that hand back the recorded method results in call order. The content check requires
-this attack to fail: a lesson it passes can be completed without solving it.
-
-Solution and tests are trusted content, but they still run in a separate interpreter: the server
-only parses the recording, checks every value in it is a literal, and writes source from those.
+by stand-ins handing back the recorded method results in call order. The content check requires it
+to fail. Solution and tests are trusted, but still run in another interpreter; the server only reads
+the recording back as a literal and writes source from it.
 """
 
 from __future__ import annotations
@@ -21,32 +19,32 @@ from dataclasses import dataclass
 from pprint import pformat
 
 _MARKER = "RECORDING "
-_NOT_LITERAL = object()
 
-# Runs in a fresh interpreter (-I -S, no environment) in an empty temp directory; prints one JSON line.
+# Runs in a fresh interpreter (-I -S, no environment) in an empty temp directory. Reads the job as JSON,
+# prints the recording as one Python literal (JSON has no tuples, sets or non-string keys).
 _RECORDER = r"""
-import ast, builtins, contextlib, functools, inspect, io, json, math, sys, types
+import ast, builtins, contextlib, copy, functools, inspect, io, json, math, sys, types
 
 job = json.loads(sys.stdin.read())
 depth = [0]  # > 0 inside a recorded call: only the tests' own calls are tabulated, not the solution's
+LEFT_OUT = object()  # a value that is not plain data
 
 def plain(value, key=False, level=0):
     kind = type(value)
-    if value is None or kind in (bool, int, str):
+    if value is None or kind in (bool, str):
         return True
+    if kind is int:
+        return value.bit_length() < 10_000  # a longer int cannot be printed (the int-to-str limit)
     if kind is float:
         return math.isfinite(value)  # nan and inf have no literal
-    if level > 50:
+    if level > 100:  # the parser refuses nesting deeper than 200 brackets (the recording adds 6)
         return False
     if kind in (list, tuple) or (kind is set and not key):  # a set's repr order can differ between runs
         return all(plain(item, key, level + 1) for item in value)
     return kind is dict and all(plain(k, key, level + 1) and plain(v, key, level + 1) for k, v in value.items())
 
-def literal(value, key=False):
-    try:
-        return repr(value) if plain(value, key) else None
-    except Exception:  # an int too long to print, say
-        return None
+def snapshot(value):  # copied now: the test may change the value later
+    return copy.deepcopy(value) if plain(value) else LEFT_OUT
 
 def left_out(entry, reason):  # counts the calls the attack cannot answer, by reason
     entry["left_out"][reason] = entry["left_out"].get(reason, 0) + 1
@@ -55,7 +53,8 @@ def recorder(fn, entry, store, skip_self=0):
     @functools.wraps(fn)  # transparent, so the tests run (and call) exactly as with the solution
     def wrapper(*args, **kwargs):
         outer = not depth[0] and store is not None
-        key = literal((args[skip_self:], kwargs), key=True) if outer else None  # before the call changes args
+        call = (args[skip_self:], kwargs)
+        key = repr(call) if outer and plain(call, key=True) else None  # taken before the call changes args
         depth[0] += 1
         try:
             result = fn(*args, **kwargs)
@@ -81,7 +80,7 @@ def replay(inner, items):
             return
         finally:
             depth[0] -= 1
-        items.append(literal(item))
+        items.append(snapshot(item))
         yield item
 
 def record_function(fn):
@@ -93,10 +92,10 @@ def record_function(fn):
         if entry["generator"]:  # the items are recorded as the test takes them
             streams.setdefault(key, []).append([])
             return replay(result, streams[key][-1])
-        value = literal(result)
-        if value is None:
+        value = snapshot(result)
+        if value is LEFT_OUT:
             left_out(entry, "whose result is not plain data")
-        elif entry["calls"].setdefault(key, value) != value:
+        elif repr(entry["calls"].setdefault(key, value)) != repr(value):
             left_out(entry, "that gave another result for the same arguments")
         return result
     return entry, recorder(fn, entry, store)
@@ -115,14 +114,15 @@ def record_class(cls, solution):
         if isinstance(value, types.FunctionType):  # private ones too: what they call is not the tests' call
             queues = entry["results"].setdefault(attr, {}) if public else None
             def store(key, result, raised=False, queues=queues):
-                if literal(result) is None and not raised:
+                answer = None if raised else snapshot(result)
+                if answer is LEFT_OUT:
                     left_out(entry, "whose result is not plain data")
-                queues.setdefault(key, []).append(literal(result) or "None")  # None keeps the rest in step
+                queues.setdefault(key, []).append(None if answer is LEFT_OUT else answer)  # keeps the rest in step
                 return result
             entry["methods"] += [attr] if public else []
             setattr(cls, attr, recorder(value, entry, store if public else None, skip_self=1))
-        elif public and literal(value) is not None:
-            entry["attributes"][attr] = literal(value)
+        elif public and snapshot(value) is not LEFT_OUT:
+            entry["attributes"][attr] = snapshot(value)
         elif public:
             entry["skipped"].append(f"{attr} (a {type(value).__name__})")
     return entry
@@ -132,7 +132,7 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
     try:
         exec(compile(job["solution"], "solution.py", "exec"), solution)
     except BaseException as exc:
-        print(_MARKER + json.dumps({"error": f"{type(exc).__name__}: {exc}"}), file=sys.__stdout__)
+        print(_MARKER + ascii({"error": f"{type(exc).__name__}: {exc}"}), file=sys.__stdout__)
         sys.exit(0)
     exported = solution.get("__all__")  # the names `from solution import *` gives, builtins' shadows too
     if not (type(exported) in (list, tuple) and all(type(n) is str for n in exported)):
@@ -145,8 +145,8 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
             items[name] = record_class(value, solution)
         elif callable(value) and own:
             items[name], namespace[name] = record_function(value)
-        elif literal(value) is not None:
-            items[name] = {"kind": "value", "literal": literal(value)}
+        elif snapshot(value) is not LEFT_OUT:
+            items[name] = {"kind": "value", "value": snapshot(value)}
         else:
             items[name] = {"kind": "other", "type": type(value).__name__}
     for source in job["tests"]:
@@ -163,11 +163,11 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
                     pass  # a failing test still made its calls before it failed
     for entry in items.values():
         for key, streams in entry.pop("streams", {}).items():
-            if any(None in stream for stream in streams):
+            if any(item is LEFT_OUT for stream in streams for item in stream):
                 left_out(entry, "that yielded values that are not plain data")
             else:  # a test that stopped early saw a prefix of the longest stream
-                entry["calls"][key] = "[" + ", ".join(max(streams, key=len)) + "]"
-print(_MARKER + json.dumps({"items": items}), file=sys.__stdout__)
+                entry["calls"][key] = max(streams, key=len)
+print(_MARKER + ascii({"items": items}), file=sys.__stdout__)
 """.replace("_MARKER", repr(_MARKER))
 
 _NEXT_ANSWER = '''def _next_answer(answers, method, args, kwargs):
@@ -213,22 +213,13 @@ def _record(solution: str, tests: list[str], timeout: float) -> dict[str, dict]:
     lines = [line for line in done.stdout.splitlines() if line.startswith(_MARKER)]
     if not lines:
         raise _NotRecorded(f"the recorder failed (exit {done.returncode}): {done.stderr.strip()[-300:]}")
-    recording = json.loads(lines[-1][len(_MARKER):])
+    try:  # literal_eval, not eval: whatever the solution did, the attack only ever holds literals
+        recording = ast.literal_eval(lines[-1][len(_MARKER):])
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as exc:
+        raise _NotRecorded(f"the recording is not a literal: {exc}") from None
     if "error" in recording:
         raise _NotRecorded(f"the reference solution raised {recording['error']} while loading")
     return recording["items"]
-
-
-def _literal(text: str) -> object:
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return _NOT_LITERAL
-
-
-def _literals(texts: dict[str, str]) -> dict[str, object]:
-    values = {name: _literal(text) for name, text in texts.items()}
-    return {name: value for name, value in values.items() if value is not _NOT_LITERAL}
 
 
 def _count(number: int, thing: str) -> str:
@@ -242,10 +233,9 @@ def _source(value: object, indent: str) -> str:
 def _write_attack(imports: list[str], imported: set[str], items: dict[str, dict]) -> Attack:
     # Builtins are bound first: a stand-in may shadow them (a lesson's own `repr` or `iter`).
     parts = ["\n".join([*imports, "_repr, _iter = repr, iter"])]
-    values = _literals({name: item["literal"] for name, item in items.items() if item["kind"] == "value"})
+    values = {name: item["value"] for name, item in items.items() if item["kind"] == "value"}
     done = [f"{_count(len(values), 'value')} ({', '.join(values)})"] if values else []
-    missing = [f"{name} (not a literal)" for name, item in items.items()
-               if item["kind"] == "value" and name not in values]
+    missing: list[str] = []
     answers = len(values)
     for name, item in items.items():
         missing += [f"{name}: {_count(n, 'call')} {why}" for why, n in item.get("left_out", {}).items()]
@@ -253,12 +243,11 @@ def _write_attack(imports: list[str], imported: set[str], items: dict[str, dict]
         if item["kind"] == "other" and name not in imported:  # what an import binds, the kept import gives
             missing.append(f"{name} (a {item['type']}, not plain data)")
         elif item["kind"] == "function":
-            table = _literals(item["calls"])
-            lookup = f"{_source(table, '    ')}.get(_repr((args, kwargs))"
-            body = f"_iter({lookup}, []))" if item["generator"] else lookup + ")"
+            lookup = f"{_source(item['calls'], '    ')}.get(_repr((args, kwargs))"
+            body = f"_iter({lookup}, []))" if item["generator"] else lookup + ")"  # unknown: no items
             parts.append(f"def {name}(*args, **kwargs):\n    return {body}")
-            done.append(f"{name}: {_count(len(table), 'call')}")
-            answers += len(table)
+            done.append(f"{name}: {_count(len(item['calls']), 'call')}")
+            answers += len(item["calls"])
         elif item["kind"] == "class":
             source, count = _write_class(name, item)
             parts.append(source)
@@ -276,9 +265,7 @@ def _write_attack(imports: list[str], imported: set[str], items: dict[str, dict]
 
 def _write_class(name: str, item: dict) -> tuple[str, int]:
     """The stand-in class and how many answers it holds (method results, in call order, and attributes)."""
-    answers = {method: {key: [None if v is _NOT_LITERAL else v for v in map(_literal, queue)]
-                        for key, queue in queues.items()} for method, queues in item["results"].items()}
-    attributes = _literals(item["attributes"])
+    answers, attributes = item["results"], item["attributes"]
     lines = [f"class {name}({', '.join(item['bases'])}):" if item["bases"] else f"class {name}:"]
     lines += [f"    {attr} = {_source(value, '    ')}" for attr, value in attributes.items()]
     lines += [f"    _answers = {_source(answers, '    ')}", "",

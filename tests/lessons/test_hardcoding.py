@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,11 +14,11 @@ from services.lessons.hardcoding import build_hardcoded_attack
 
 LESSONS = Path(__file__).resolve().parents[2] / "content" / "lessons" / "python"
 
-# Values, functions, a generator-free class with call-order results, a recursive helper, kept imports.
+# Module values, function tables, a class replaying results in call order, a 50-deep argument, kept imports.
 ATTACKED_LESSONS = [
     "beginner/numbers.json", "beginner/strings.json", "beginner/conditionals.json", "beginner/dictionaries.json",
     "advanced/collections-module.json", "advanced/memoization.json", "advanced/stacks-and-queues.json",
-    "intermediate/function-arguments.json",
+    "advanced/recursion.json", "intermediate/function-arguments.json",
 ]
 
 
@@ -36,6 +38,9 @@ def test_with_only_visible_tests_the_attack_passes_the_lesson(grader, name):
     lesson = json.loads((LESSONS / name).read_text(encoding="utf-8"))
     attack = build_hardcoded_attack(lesson["solution"], lesson["tests"])
     assert attack.code is not None, attack.note
+    computing = (ast.For, ast.While, ast.If, ast.comprehension, ast.BinOp, ast.Lambda)
+    assert not [node for node in ast.walk(ast.parse(attack.code)) if isinstance(node, computing)], \
+        "the attack only looks answers up: no loops, branches or arithmetic"
     report = grader.grade(attack.code, lesson["tests"])
     assert report.passed, [(t.name, t.message) for t in report.tests if t.status != "pass"]
     starter = grader.grade(lesson["starter"], lesson["tests"])
@@ -43,7 +48,8 @@ def test_with_only_visible_tests_the_attack_passes_the_lesson(grader, name):
 
 
 def test_a_function_becomes_a_table_of_the_calls_the_tests_make():
-    solution = "import math\n\ndef area(r, *, rounded=False):\n    a = math.pi * r * r\n    return round(a) if rounded else a\n"
+    solution = ("import math\n\ndef area(r, *, rounded=False):\n    a = math.pi * r * r\n"
+                "    return round(a) if rounded else a\n")
     tests = ["def test_area():\n    assert area(1) == math.pi\n    assert area(2, rounded=True) == 13\n",
              "def test_fails_but_still_calls():\n    assert area(3) == 0\n"]
     attack = build_hardcoded_attack(solution, tests)
@@ -116,7 +122,8 @@ class Tally(Base):
 
 
 def test_what_cannot_be_tabulated_is_named_in_the_note():
-    solution = ("import re\nPATTERN = re.compile('a+')\nCONFIG = {'retries': (1, 2), 'tags': {'x'}}\nshout = lambda s: s.upper()\n"
+    solution = ("import re\nPATTERN = re.compile('a+')\nCONFIG = {'retries': (1, 2), 'tags': {'x'}}\n"
+                "shout = lambda s: s.upper()\n"
                 "def make_adder(n):\n    return lambda x: x + n\n"
                 "def count(text):\n    return len(PATTERN.findall(text))\n"
                 "def size(items):\n    return len(list(items))\n")
@@ -134,6 +141,14 @@ def test_what_cannot_be_tabulated_is_named_in_the_note():
     assert namespace["shout"]("hi") == "HI" and namespace["make_adder"](1) is None
 
 
+def test_values_nested_too_deep_for_the_parser_are_left_out():
+    solution = "def nest(n):\n    return [nest(n - 1)] if n else []\n"
+    tests = ["def test_nest():\n    assert nest(3) == [[[[]]]]\n    assert len(nest(150)) == 1\n"]
+    attack = build_hardcoded_attack(solution, tests)
+    assert attack.note == "tabulated nest: 1 call; left out nest: 1 call whose result is not plain data"
+    assert load(attack.code)["nest"](3) == [[[[]]]]
+
+
 def test_builtins_shadowed_by_the_solution_are_tabulated_too():
     solution = "def repr(x):\n    return 'r'\n\ndef iter(x):\n    return [x]\n\ndef sum(xs):\n    return 0\n"
     tests = ["def test_shadows():\n    assert repr(1) == 'r' and iter(2) == [2] and sum([1, 2]) == 0\n"]
@@ -145,7 +160,8 @@ def test_builtins_shadowed_by_the_solution_are_tabulated_too():
 @pytest.mark.parametrize(("solution", "reason"), [
     ("def f(:\n", "the reference solution is not valid Python"),
     ("x = 1 / 0\n", "the reference solution raised ZeroDivisionError: division by zero while loading"),
-    ("def greet():\n    return print\n", "nothing could be tabulated; left out greet: 1 call whose result is not plain data"),
+    ("def greet():\n    return print\n",
+     "nothing could be tabulated; left out greet: 1 call whose result is not plain data"),
     ("import time\ndef greet():\n    while True:\n        time.sleep(0.05)\n",
      "running the reference solution's tests took more than 1 s"),
 ])
@@ -154,9 +170,11 @@ def test_no_attack_when_nothing_can_be_tabulated(solution, reason):
     assert attack.code is None and attack.note.startswith(reason), attack.note
 
 
-def test_the_recording_runs_with_no_environment_in_an_empty_directory(monkeypatch):
+def test_the_recording_runs_in_another_process_with_no_environment_in_an_empty_directory(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-for-lesson-code")
-    solution = "import os, sys\nENVIRONMENT = sorted(os.environ)\nFILES = os.listdir('.')\nMODULES = 'solution' in sys.modules\n"
-    attack = build_hardcoded_attack(solution, ["def test_nothing():\n    pass\n"])
+    solution = ("import os\nprint('printing does not disturb the recording')\nENVIRONMENT = sorted(os.environ)\n"
+                "FILES = os.listdir('.')\nPROCESS = os.getpid()\n")
+    attack = build_hardcoded_attack(solution, ["def test_prints():\n    print(ENVIRONMENT)\n"])
     namespace = load(attack.code)
-    assert namespace["ENVIRONMENT"] == ["LANG"] and namespace["FILES"] == [] and namespace["MODULES"] is False
+    assert namespace["ENVIRONMENT"] == ["LANG"] and namespace["FILES"] == []
+    assert namespace["PROCESS"] != os.getpid()
