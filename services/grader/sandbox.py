@@ -44,6 +44,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
+from services.grader.challenge import HIDDEN_FUNCTION
 from services.grader.limits import Limits
 from services.grader.plain import NOT_PLAIN, from_tagged
 from services.grader.preload import ALLOWED_BUILTIN_MODULES, INTERPRETER_FLAGS, PRELOADED_MODULES, Manifest
@@ -99,6 +100,7 @@ def run_sandbox(
             "code": code, "tests": tests_payload, "nonce": nonce, "result_fd": write_fd,
             "manifest_fd": manifest.fd, "manifest_size": manifest.size,
             "available": ", ".join(PRELOADED_MODULES), "builtins": ALLOWED_BUILTIN_MODULES,
+            "hidden_function": HIDDEN_FUNCTION,
             "uid": user.uid, "gid": user.gid,
             "output_bytes": limits.output_bytes, "memory_mb": limits.memory_mb,
         }

@@ -330,6 +330,7 @@ class _Run:
         self._seq = 0
         self._cap = job["output_bytes"]
         self._memory_mb = job["memory_mb"]
+        self.hidden_function = job["hidden_function"]  # the name challenge.py gives a hidden check
 
     def emit(self, kind, *fields):
         payload = to_json([self._seq, kind, *fields]).encode("utf-8")
@@ -481,14 +482,11 @@ def _run_one_probe(run, namespace, name, code):
         run.emit("result", name, "error", run.describe(error), output)
 
 
-HIDDEN_FUNCTION = "__hidden_check__"
-
-
 def _run_one_observation(run, namespace, name, code):
     """A hidden check: report what it returned (plain data) or raised; the server judges it. Its output
     and messages are never shown, so they are not sent."""
     exec(code, namespace)  # noqa: S102 - defines the check, trusted content
-    check = namespace.pop(HIDDEN_FUNCTION)
+    check = namespace.pop(run.hidden_function)
     error, value, _ = run.call(lambda: _to_plain(check()))
     if error is None and len(to_json(value)) > run._cap:
         error = _MemoryError()

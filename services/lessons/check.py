@@ -3,7 +3,8 @@
 Per file: the format; across files: unique ids and orders, prerequisites that exist and form no
 cycle; per lesson: the hidden checks are observed on the reference solution and the stored
 observations (content/references) are current, the reference solution passes every test and every
-hidden check, the starter fails, and the ```python blocks of the lesson text run in order in one
+hidden check, the starter fails, a hard-coded attack built from the solution fails (unless the lesson
+says why it is `unprotectable`), and the ```python blocks of the lesson text run in order in one
 namespace without raising.
 """
 
@@ -25,6 +26,7 @@ from markdown_it import MarkdownIt
 from services.grader.errors import EmptySubmission, GraderBusy, GradingInputError
 from services.grader.reference import Reference
 from services.grader.report import Report
+from services.lessons.hardcoding import build_hardcoded_attack
 from services.lessons.library import STALE_REFERENCE, FileProblem, lesson_files, read_lesson_file
 from services.lessons.model import Lesson
 from services.lessons.references import load_reference, reference_file, store_reference
@@ -157,6 +159,24 @@ def observe_reference(lesson: Lesson, grader: GradesCode) -> Reference:
         return grader.observe(lesson.solution, list(lesson.tests), lesson.hidden, language=lesson.language)
 
 
+def hardcoding_problems(lesson: Lesson, grader: GradesCode, reference: Reference) -> list[str]:
+    """The hard-coded attack (literals, lookup tables of the visible calls) must not earn the verdict,
+    unless the lesson says why it cannot be told apart from a solution."""
+    if lesson.unprotectable:
+        return []
+    attack = build_hardcoded_attack(lesson.solution, lesson.tests)
+    if attack.code is None:  # nothing the visible tests do can be tabulated (file objects, iterators ...)
+        return []
+    try:
+        report = _grade(grader, attack.code, lesson, reference)
+    except GradingInputError:
+        return []  # e.g. an empty attack: it cannot pass
+    if report.passed:
+        return [f"a hard-coded attack passes ({attack.note}): add hidden checks on inputs the visible tests "
+                "never show, or say in `unprotectable` why it cannot be told apart"[:600]]
+    return []
+
+
 def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = None) -> list[str]:
     """What is wrong with one well-formed lesson when its code is actually run; `stored` is where its
     reference observations are kept (compared with freshly observed ones)."""
@@ -191,6 +211,8 @@ def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = No
             started = None
         if started is not None and started.passed:
             problems.append("the starter passes every test; it must fail at least one")
+    if reference is not None:
+        problems.extend(hardcoding_problems(lesson, grader, reference))
     blocks_error = run_blocks(python_blocks(lesson.lesson))
     if blocks_error:
         problems.append(blocks_error)
