@@ -51,12 +51,12 @@ from services.grader.languages import LANGUAGES, get_language
 from services.grader.limits import Limits
 from services.grader.preload import PRELOADED_MODULES
 from services.grader.reference import HiddenCheck, Observation, Reference
-from services.grader.report import Report, TestResult
+from services.grader.report import Report, RunResult, TestResult
 
 __all__ = [
     "LANGUAGES", "PRELOADED_MODULES", "CodeTooLarge", "EmptySubmission", "Grader", "GraderBusy",
     "GradingInputError", "HiddenCheck", "InvalidTests", "Limits", "Observation", "Probe", "Reference", "Report",
-    "TestResult", "UnknownLanguage", "get_language", "grade",
+    "RunResult", "TestResult", "UnknownLanguage", "get_language", "grade",
 ]
 
 _default_grader: Grader | None = None

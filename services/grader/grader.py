@@ -14,7 +14,7 @@ from services.grader.errors import CodeTooLarge, EmptySubmission, GraderBusy, Gr
 from services.grader.languages import Language, get_language
 from services.grader.limits import Limits
 from services.grader.reference import HiddenCheck, Reference
-from services.grader.report import BUSY_MESSAGE, Report, TestResult
+from services.grader.report import BUSY_MESSAGE, Report, RunResult, TestResult
 
 
 class Grader:
@@ -83,6 +83,21 @@ class Grader:
         if outcome is None:
             raise GraderBusy(BUSY_MESSAGE)
         return outcome
+
+    def run(self, code: str, *, stdin: str = "", language: str = "python", limits: Limits | None = None) -> RunResult:
+        """Run `code` without tests (the Run button): same sandbox, limits and slots as grading."""
+        started = time.perf_counter()
+        limits = self.limits if limits is None else limits
+        runner = self._language(language)
+        _check_code(code, limits)
+        if not isinstance(stdin, str):
+            raise GradingInputError("The input must be text.")
+        if len(stdin) > limits.max_code_chars:
+            raise GradingInputError(f"The input is {len(stdin):,} characters long; the limit is "
+                                    f"{limits.max_code_chars:,}.")
+        result = self._in_a_slot(functools.partial(runner.run, code, limits, stdin),
+                                 lambda: RunResult("error", message=BUSY_MESSAGE, busy=True))
+        return replace(result, duration_ms=round((time.perf_counter() - started) * 1000, 2))
 
     def _in_a_slot(self, work: Callable[[], Any], busy: Callable[[], Any]) -> Any:
         if not self._places.acquire(blocking=False):  # the waiting places are full: busy at once

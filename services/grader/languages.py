@@ -18,6 +18,8 @@ class Language(Protocol):
 
     def observe(self, code: str, tests: Sequence[Any], checks: Sequence[Any], limits: Limits) -> Any: ...
 
+    def run(self, code: str, limits: Limits, stdin: str = "") -> Any: ...
+
 
 # name -> factory; a Grader builds each language it uses once.
 LANGUAGES: dict[str, Callable[[], Language]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import marshal
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from services.grader.errors import InvalidTests
 from services.grader.limits import Limits
 from services.grader.preload import get_manifest
 from services.grader.reference import HiddenCheck, Observation, Reference, observations_match
-from services.grader.report import Report, TestResult
+from services.grader.report import Report, RunResult, TestResult
 from services.grader.sandbox import RawRun, SandboxUser, run_sandbox
 from services.grader.seccomp import Installer
 
@@ -22,6 +23,7 @@ NOT_RUN_AFTER_SYNTAX_ERROR = "Not run: your code has a syntax error."
 NOT_RUN_UNREADABLE = "Not run: your code could not be read."
 NOT_RUN = "Not run: the grader stopped before this test."
 log = logging.getLogger(__name__)
+_NO_TESTS = marshal.dumps([])
 
 UNAVAILABLE = "The grader is not available on this server right now; please tell the site's team."
 
@@ -60,11 +62,28 @@ class PythonLanguage:
                                + (report.message if report and report.message else "it did not finish"))
         return Reference(tuple(checks), observed)
 
-    def _run(self, code: str, prepared: PreparedTests, limits: Limits) -> RawRun | None:
+    def run(self, code: str, limits: Limits, stdin: str = "") -> RunResult:
+        """Run `code` with no tests, `stdin` feeding input(); what it printed and how it ended."""
+        prepared = PreparedTests(names=(), payload=_NO_TESTS, probes={})
+        precheck = _precheck(code, prepared)
+        if precheck is not None:
+            return RunResult("error", message=precheck.message)
+        raw = self._run(code, prepared, limits, stdin=stdin)
+        if raw is None:
+            return RunResult("error", message=UNAVAILABLE)
+        report = build_report(raw, prepared, limits)
+        output = report.output
+        if report.status == "fail" and not raw.records:  # nothing came back at all
+            return RunResult("error", output, UNAVAILABLE)
+        if report.status in ("pass", "fail"):  # no tests: "fail" is build_report's name for "none ran"
+            return RunResult("ok", output)
+        return RunResult("timeout" if report.status == "timeout" else "error", output, report.message)
+
+    def _run(self, code: str, prepared: PreparedTests, limits: Limits, stdin: str | None = None) -> RawRun | None:
         try:
             return run_sandbox(
                 code, prepared.payload, len(prepared.names) + 2, limits,
-                get_manifest(), self._seccomp(), self._user,
+                get_manifest(), self._seccomp(), self._user, stdin=stdin,
             )
         except (OSError, RuntimeError, subprocess.SubprocessError):
             log.exception("grader sandbox could not be started")

@@ -37,3 +37,20 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+RunStatusOfRun = Literal["ok", "error", "timeout"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A plain run (the Run button): what the code printed, and how it ended. Never a verdict."""
+
+    status: RunStatusOfRun
+    output: str = ""
+    message: str = ""  # why it stopped, when it did not end normally
+    duration_ms: float = 0.0
+    busy: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -90,8 +90,9 @@ class SandboxUser:
 
 def run_sandbox(
     code: str, tests_payload: bytes, expected_records: int, limits: Limits,
-    manifest: Manifest, seccomp: Installer, user: SandboxUser,
+    manifest: Manifest, seccomp: Installer, user: SandboxUser, stdin: str | None = None,
 ) -> RawRun:
+    """One run. `stdin` (a plain run's input box) feeds input(); None: grading, input() explains."""
     nonce = secrets.token_bytes(32)
     read_fd, write_fd = os.pipe()
     workdir = tempfile.mkdtemp(prefix="grade-")
@@ -100,7 +101,7 @@ def run_sandbox(
             "code": code, "tests": tests_payload, "nonce": nonce, "result_fd": write_fd,
             "manifest_fd": manifest.fd, "manifest_size": manifest.size,
             "available": ", ".join(PRELOADED_MODULES), "builtins": ALLOWED_BUILTIN_MODULES,
-            "hidden_function": HIDDEN_FUNCTION,
+            "hidden_function": HIDDEN_FUNCTION, "stdin": stdin,
             "uid": user.uid, "gid": user.gid,
             "output_bytes": limits.output_bytes, "memory_mb": limits.memory_mb,
         }

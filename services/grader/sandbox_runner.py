@@ -188,10 +188,27 @@ class _CapturedBytes:
 
 
 class NoInput:
+    """stdin while grading: input() explains itself instead of a bare "EOF when reading a line"."""
+
     def readline(self, size=-1):
-        return ""
+        raise EOFError("input() has no keyboard here: use the values given in the challenge")
 
     read = readline
+
+
+class FedInput:
+    """stdin for a plain run: the text the learner typed in the input box, line by line; then EOF."""
+
+    def __init__(self, text):
+        self._lines = text.splitlines(keepends=True)
+
+    def readline(self, size=-1):
+        return self._lines.pop(0) if self._lines else ""
+
+    def read(self, size=-1):
+        text = "".join(self._lines)
+        self._lines = []
+        return text
 
 
 def _short(text, limit):
@@ -331,6 +348,8 @@ class _Run:
         self._cap = job["output_bytes"]
         self._memory_mb = job["memory_mb"]
         self.hidden_function = job["hidden_function"]  # the name challenge.py gives a hidden check
+        stdin = job.get("stdin")
+        self._stdin = NoInput() if stdin is None else FedInput(stdin)  # one stream for the whole run
 
     def emit(self, kind, *fields):
         payload = to_json([self._seq, kind, *fields]).encode("utf-8")
@@ -345,7 +364,7 @@ class _Run:
         """Run action() with captured output; return (exception or None, value, output)."""
         capture = CapturedOutput(self._cap)
         sys.stdout = sys.stderr = capture
-        sys.stdin = NoInput()
+        sys.stdin = self._stdin
         error = value = None
         try:
             value = action()
