@@ -37,6 +37,7 @@ _write = posix.write
 _marshal_loads = marshal.loads
 _exc_info = sys.exc_info
 _ModuleSpec = sys.modules["_frozen_importlib"].ModuleSpec
+_ModuleType = type(sys)
 _BuiltinImporter = sys.modules["_frozen_importlib"].BuiltinImporter
 _FrozenImporter = sys.modules["_frozen_importlib"].FrozenImporter
 _DEFAULT_RECURSION_LIMIT = sys.getrecursionlimit()
@@ -419,7 +420,12 @@ def _run_tests(run, job):
     except (SyntaxError, ValueError, UnicodeError) as exc:
         run.emit("load", "syntax", _describe_syntax_error(exc), "")
         return
-    solution = {"__name__": "solution", "__builtins__": dict(_BUILTINS_SNAPSHOT)}
+    # A real module, registered under its name: dataclasses (with `from __future__ import annotations`),
+    # typing.get_type_hints, pickle and enum look the defining module up in sys.modules.
+    module = _ModuleType("solution")
+    module.__dict__["__builtins__"] = dict(_BUILTINS_SNAPSHOT)
+    sys.modules["solution"] = module
+    solution = module.__dict__
     error, _, output = run.call(lambda: exec(code, solution))  # noqa: S102 - the sandboxed submission
     if error is not None:
         run.emit("load", "error", run.describe(error), output)

@@ -304,6 +304,16 @@ def test_temporary_directories_are_removed(grader, tmp_path, monkeypatch):
     assert glob.glob(pattern) == []
 
 
+def test_dataclasses_with_postponed_annotations_load(grader):
+    """`from __future__ import annotations` + @dataclass crashed while loading: dataclasses looks the
+    defining module up in sys.modules, where the learner's module was not registered."""
+    code = "from __future__ import annotations\nfrom dataclasses import dataclass, field\n\n" \
+        "@dataclass\nclass Task:\n    title: str\n    tags: list[str] = field(default_factory=list)\n" \
+        "    done: ClassVar[bool] = False\n\nfrom typing import ClassVar\n"
+    report = grader.grade(code, one_test("assert Task('x').tags == []\nassert Task.__module__ == 'solution'"))
+    assert report.status == "pass", report
+
+
 def test_future_imports_work_in_typed_code(grader):
     code = "from __future__ import annotations\ndef total(values: list[int]) -> int:\n    return sum(values)\n"
     assert grader.grade(code, one_test("assert total([1, 2]) == 3")).status == "pass"
