@@ -24,9 +24,12 @@ from dataclasses import dataclass
 PRELOADED_MODULES: tuple[str, ...] = (
     "math", "random", "re", "string", "collections", "itertools", "functools", "operator",
     "dataclasses", "typing", "enum", "abc", "io", "json", "datetime", "statistics", "heapq",
-    "bisect", "copy", "textwrap", "contextlib", "fractions", "decimal", "time",
+    "bisect", "copy", "textwrap", "contextlib", "fractions", "decimal", "time", "calendar",
+    "threading",  # importable; starting a thread fails (the seccomp filter refuses clone)
     "__future__",  # `from __future__ import annotations` is common in typed code
 )
+# Imported lazily by the modules above, so they must be in the manifest too, though not advertised.
+SUPPORT_MODULES: tuple[str, ...] = ("_strptime",)  # datetime.strptime
 
 # Compiled-in modules the sandbox's built-in importer may find: what the modules above and the runner
 # need, on the venv's Python and on Debian's (which compiles in far more: fcntl, _socket, select,
@@ -112,7 +115,7 @@ def _build_manifest() -> Manifest:
         raise RuntimeError("this interpreter has ctypes built in; the sandbox must never offer it")
     completed = subprocess.run(
         [sys.executable, *INTERPRETER_FLAGS, "-c", _MANIFEST_SCRIPT, ",".join(PURE_PYTHON_INSTEAD),
-         *PRELOADED_MODULES],
+         *PRELOADED_MODULES, *SUPPORT_MODULES],
         capture_output=True, env={}, timeout=60, check=True,
     )
     blob = completed.stdout

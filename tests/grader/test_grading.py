@@ -216,6 +216,22 @@ def test_tests_may_import_every_preloaded_module(grader):
     assert report.status == "pass", report
 
 
+def test_the_standard_modules_a_learner_expects_work(grader):
+    body = ("import datetime, calendar, threading\n"
+            "assert datetime.datetime.strptime('2024-03-05', '%Y-%m-%d').day == 5\n"
+            "assert calendar.isleap(2024) and calendar.monthrange(2023, 2)[1] == 28\n"
+            "assert threading.Lock().acquire()\n"
+            "assert isinstance(threading.current_thread().name, str)")
+    report = grader.grade("x = 1\n", one_test(body))
+    assert report.status == "pass", report
+
+
+def test_starting_a_thread_fails_clearly(grader):
+    report = grader.grade("import threading\nthreading.Thread(target=print).start()\n", VARIABLES_TESTS)
+    assert report.status == "error"
+    assert "RuntimeError: can't start new thread" in report.message
+
+
 def test_other_modules_are_unavailable_with_a_clear_message(grader):
     report = grader.grade("import subprocess\n", VARIABLES_TESTS)
     assert report.status == "error"

@@ -160,6 +160,9 @@ CASES = [
          message_has("PermissionError", "BlockingIOError")),
     Case("posix_spawn", "import os\nos.posix_spawn('/bin/sh', ['sh', '-c', 'sleep 60'], {})\n", "error",
          message_has("Error")),
+    Case("thread_bomb_through_threading", "import threading\nwhile True:\n"
+         "    threading.Thread(target=lambda: None, daemon=True).start()\n", "error",
+         message_has("can't start new thread")),
     Case("thread_bomb", "import _thread\nwhile True:\n    _thread.start_new_thread(lambda: None, ())\n",
          "error", message_has("can't start new thread")),
     Case("100_mb_to_stdout", "for _ in range(1600):\n    print('x' * 65536)\n" + CORRECT_SOLUTION, "pass",
