@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-DEFAULT_CPU_SECONDS = 2
+DEFAULT_CPU_SECONDS = 4  # the whole submission: loading and every test
+DEFAULT_TEST_CPU_SECONDS = 2  # each test's own slice of it, so one slow test cannot starve the rest
 # The wall limit is the time the CPU seconds take at the CPU share, half again for sharing the
 # core (two sandboxes and the server on a 2-core machine here), plus the interpreter's start and
 # the hand-back of results: 2 CPU s on a full core give the 5 s that was measured to be enough.
@@ -27,19 +28,21 @@ REQUEST_OVERHEAD_SECONDS = 3
 class Limits:
     """What one submission may use. The app's config builds one of these from its settings."""
 
-    cpu_seconds: int = DEFAULT_CPU_SECONDS
+    cpu_seconds: int = DEFAULT_CPU_SECONDS  # the total; the kernel kills the run one second past it
     wall_seconds: float = DEFAULT_CPU_SECONDS * WALL_PER_CPU_SECOND + WALL_EXTRA_SECONDS
+    test_cpu_seconds: int = DEFAULT_TEST_CPU_SECONDS  # loading, and each test, within the total
     memory_mb: int = 256
     output_bytes: int = 65536
     max_code_chars: int = 20000
 
     def __post_init__(self) -> None:
-        for name in ("cpu_seconds", "wall_seconds", "memory_mb", "output_bytes", "max_code_chars"):
+        for name in ("cpu_seconds", "wall_seconds", "test_cpu_seconds", "memory_mb", "output_bytes",
+                     "max_code_chars"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"Limits.{name} must be a positive number, got {value!r}")
-        if not isinstance(self.cpu_seconds, int):
-            raise ValueError("Limits.cpu_seconds must be a whole number of seconds")
+        if not isinstance(self.cpu_seconds, int) or not isinstance(self.test_cpu_seconds, int):
+            raise ValueError("Limits.cpu_seconds and test_cpu_seconds must be whole numbers of seconds")
         if self.memory_mb < 64:
             # Below this the interpreter itself cannot start.
             raise ValueError("Limits.memory_mb must be at least 64")
@@ -69,9 +72,10 @@ def cpu_share(memory_mb: int | None) -> float:
 def wall_seconds_for(cpu_seconds: int, *, memory_mb: int | None, queue_seconds: float) -> float:
     """The wall-clock limit that lets a run use all its CPU seconds at this machine's CPU share.
 
-    On a full core, 2 CPU s give 5 s; at 512 MB on Lambda (0.29 of a vCPU) the 2 CPU seconds alone
-    take ~6.9 s, and the limit is 12.4 s. The result is capped so that the queue wait, the run and
-    the rest of the request stay inside API Gateway's 29 s; the cap wins when they disagree.
+    On a full core, 2 CPU s give 5 s and the default 4 give 8 s; at 512 MB on Lambda (0.29 of a
+    vCPU) 2 CPU seconds alone take ~6.9 s and give 12.4 s, 4 give the 16 s cap. The result is capped
+    so that the queue wait, the run and the rest of the request stay inside API Gateway's 29 s; the
+    cap wins when they disagree.
     """
     if queue_seconds < 0:
         raise ValueError("queue_seconds must not be negative")

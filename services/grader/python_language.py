@@ -23,6 +23,7 @@ NOT_RUN_AFTER_SYNTAX_ERROR = "Not run: your code has a syntax error."
 NOT_RUN_UNREADABLE = "Not run: your code could not be read."
 NOT_RUN = "Not run: the grader stopped before this test."
 log = logging.getLogger(__name__)
+TIMEOUT_MARK = "timeout"  # the runner's observation for a hidden check whose CPU slice ran out
 _NO_TESTS = marshal.dumps([])
 
 UNAVAILABLE = "The grader is not available on this server right now; please tell the site's team."
@@ -54,7 +55,7 @@ class PythonLanguage:
         raw = self._run(code, prepared, limits) if _precheck(code, prepared) is None else None
         observed = {}
         for record in (raw.records[1:] if raw is not None and raw.finished and not raw.tampered else []):
-            if record[0] == "observed" and record[1] in prepared.hidden:
+            if record[0] == "observed" and record[1] in prepared.hidden and record[3] != TIMEOUT_MARK:
                 observed[prepared.hidden[record[1]].name] = Observation(record[2], record[3])
         if len(observed) != len(checks):
             report = build_report(raw, prepared, limits) if raw is not None else None
@@ -123,6 +124,10 @@ def build_report(raw: RawRun, prepared: PreparedTests, limits: Limits,
     load, results = (raw.records[0], raw.records[1:]) if raw.records else (None, [])
     if load is not None and load[0] == "load" and load[1] == "syntax":
         return _all_tests(prepared, "error", load[2], NOT_RUN_AFTER_SYNTAX_ERROR)
+    if load is not None and load[0] == "load" and load[1] == "cpu":
+        seconds = _seconds(min(limits.test_cpu_seconds, limits.cpu_seconds))
+        text = f"Your code used more than {seconds} of CPU time while it was being loaded and was stopped."
+        return _all_tests(prepared, "timeout", text, NOT_RUN_AFTER_LOAD_ERROR, output=load[3])
     if load is not None and load[0] == "load" and load[1] == "error":
         return _all_tests(prepared, "error", "Your code raised an error while it was being loaded: "
                           + load[2], NOT_RUN_AFTER_LOAD_ERROR, output=load[3])
@@ -138,6 +143,11 @@ def build_report(raw: RawRun, prepared: PreparedTests, limits: Limits,
     output = load[3] if load is not None and load[0] == "load" else ""
     if finished:
         status = "pass" if tests and all(t.status == "pass" for t in tests) else "fail"
+        slow = [t.name for t in tests if t.status == "error" and t.message.startswith("Timed out")]
+        if slow:  # each test has its own CPU slice: the others still ran
+            return Report(status="timeout", tests=tests, output=output,
+                          message=f"{_test_label(slow[0])} ran out of CPU time and was stopped"
+                          + ("; the other tests ran." if len(slow) == 1 else f", and {len(slow) - 1} more."))
         return Report(status=status, tests=tests, output=output)
     status, message, current = _why_unfinished(raw, limits)
     done = len(tests)
@@ -164,10 +174,22 @@ def _test_result(record: tuple, expected_name: str, prepared: PreparedTests,
     return None
 
 
+def _seconds(count: int) -> str:
+    return f"{count} second{'' if count == 1 else 's'}"
+
+
+def _test_label(name: str) -> str:
+    return f"The hidden test {name.removeprefix(HIDDEN_PREFIX)}" if name.startswith(HIDDEN_PREFIX) \
+        else f"The test {name}"
+
+
 def _hidden_result(check: HiddenCheck, observed: Observation, reference: Reference) -> TestResult:
     """Judged here against the reference's observation; the message names the behaviour only."""
     name = HIDDEN_PREFIX + check.name
     expected = reference.observation_for(check.name)
+    if observed.raised == TIMEOUT_MARK:
+        return TestResult(name, "error", f"Timed out: a hidden test with {check.about} ran out of CPU time.",
+                          hidden=True)
     if observations_match(expected, observed, check.compare):
         return TestResult(name, "pass", hidden=True)
     message = f"A hidden test with {check.about} failed."
@@ -192,7 +214,7 @@ def _why_unfinished(raw: RawRun, limits: Limits) -> tuple[str, str, str]:
         text = f"Your code ran for more than {seconds} and was stopped."
         return "timeout", text, "Timed out: " + text
     if raw.cpu_timeout:
-        seconds = f"{limits.cpu_seconds} second{'' if limits.cpu_seconds == 1 else 's'}"
+        seconds = _seconds(limits.cpu_seconds)
         text = f"Your code used more than {seconds} of CPU time and was stopped."
         return "timeout", text, "Timed out: " + text
     if not raw.started:

@@ -104,6 +104,7 @@ def run_sandbox(
             "hidden_function": HIDDEN_FUNCTION, "stdin": stdin,
             "uid": user.uid, "gid": user.gid,
             "output_bytes": limits.output_bytes, "memory_mb": limits.memory_mb,
+            "cpu_seconds": limits.cpu_seconds, "test_cpu_seconds": min(limits.test_cpu_seconds, limits.cpu_seconds),
         }
         started = time.monotonic()
         process = subprocess.Popen(

@@ -21,6 +21,7 @@ Order matters:
 
 import _ast
 import _blake2  # imported before the file system is closed off; the runner's own needs
+import _signal
 import builtins
 import marshal
 import posix
@@ -44,10 +45,22 @@ _DEFAULT_RECURSION_LIMIT = sys.getrecursionlimit()
 
 _RUNNER_ONLY_MODULES = ("_blake2", "resource")
 
+class OutOfCPU(BaseException):  # noqa: N818 - a BaseException, so `except Exception` in lesson code cannot swallow it
+    """Raised in the submission when its current slice of CPU time is used up (SIGXCPU)."""
+
+
+def _on_sigxcpu(signum, frame):
+    raise OutOfCPU()
+
+
 SOLUTION_FILENAME = "<solution>"
 MESSAGE_CHARS = 1000
 REPR_CHARS = 160
 TRUNCATED = "\n... [output truncated]"
+OUT_OF_CPU_MESSAGE = "Timed out: this test used more than {seconds} of CPU time and was stopped."
+NO_CPU_LEFT = "Not run: your code used all the CPU time of the submission before this test."
+TIMEOUT_MARK = "timeout"  # a hidden check's observation when its slice ran out (no exception is named so)
+_CPU_LEFT_TO_START = 0.05
 
 
 def _read_all(fd):
@@ -351,6 +364,21 @@ class _Run:
         self.hidden_function = job["hidden_function"]  # the name challenge.py gives a hidden check
         stdin = job.get("stdin")
         self._stdin = NoInput() if stdin is None else FedInput(stdin)  # one stream for the whole run
+        self.cpu_total = job["cpu_seconds"]
+        self.cpu_slice = job["test_cpu_seconds"]
+        self._hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)[1]  # the server's: total + 1 s
+
+    def cpu_left(self):
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return self.cpu_total - (usage.ru_utime + usage.ru_stime)
+
+    def _grant_slice(self):
+        """The next call may use `cpu_slice` more CPU seconds (rounded: the limit is in whole seconds),
+        never past the total. The kernel sends SIGXCPU at the soft limit; the handler raises OutOfCPU."""
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        used = usage.ru_utime + usage.ru_stime
+        soft = min(self.cpu_total, max(int(used) + 1, round(used + self.cpu_slice)))
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, self._hard_cpu))
 
     def emit(self, kind, *fields):
         payload = to_json([self._seq, kind, *fields]).encode("utf-8")
@@ -368,6 +396,7 @@ class _Run:
         sys.stdin = self._stdin
         error = value = None
         try:
+            self._grant_slice()
             value = action()
         except BaseException:
             error = _exc_info()[1]
@@ -384,6 +413,9 @@ class _Run:
                 current[name] = value
 
     def describe(self, exc):
+        if isinstance(exc, OutOfCPU):
+            slice_text = f"{self.cpu_slice} second{'' if self.cpu_slice == 1 else 's'}"
+            return OUT_OF_CPU_MESSAGE.format(seconds=slice_text)
         return _describe(exc, self._memory_mb)
 
 
@@ -427,6 +459,9 @@ def _run_tests(run, job):
     sys.modules["solution"] = module
     solution = module.__dict__
     error, _, output = run.call(lambda: exec(code, solution))  # noqa: S102 - the sandboxed submission
+    if isinstance(error, OutOfCPU):
+        run.emit("load", "cpu", "", output)
+        return
     if error is not None:
         run.emit("load", "error", run.describe(error), output)
         return
@@ -440,7 +475,12 @@ def _run_tests(run, job):
     })
     module_error = None
     for kind, name, test_code in items:
-        if kind == "module":
+        if kind != "module" and run.cpu_left() < _CPU_LEFT_TO_START:
+            if kind == "observe":
+                run.emit("observed", name, None, TIMEOUT_MARK)
+            else:
+                run.emit("result", name, "error", NO_CPU_LEFT, "")
+        elif kind == "module":
             error, _, _ = run.call(lambda c=test_code: exec(c, namespace))  # noqa: S102
             module_error = None if error is None else "The test could not be set up: " + run.describe(error)
         elif module_error is not None:
@@ -516,7 +556,9 @@ def _run_one_observation(run, namespace, name, code):
     if error is None and len(to_json(value)) > run._cap:
         error = _MemoryError()
     raised = None
-    if error is not None:
+    if isinstance(error, OutOfCPU):
+        raised, value = TIMEOUT_MARK, None
+    elif error is not None:
         kind = type(error)
         raised = kind.__name__ + ("" if kind.__module__ == "builtins" else "*")
         value = None
@@ -531,6 +573,7 @@ def main():
     _lock_down(job)
     run = _Run(job, mac)
     del mac
+    _signal.signal(_signal.SIGXCPU, _on_sigxcpu)  # each slice's soft CPU limit ends the call, not the run
     run.emit("ready")  # from here on, anything that goes wrong is the submission's doing
     try:
         _run_tests(run, job)

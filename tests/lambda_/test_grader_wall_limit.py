@@ -20,9 +20,9 @@ QUEUE = config.defaults()["GRADER_QUEUE_SECONDS"]
 ON_LAMBDA_512 = {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512"}
 
 
-def test_off_lambda_the_wall_limit_is_the_measured_five_seconds():
+def test_off_lambda_the_wall_limit_is_the_measured_five_seconds_for_two_cpu_seconds():
     assert wall_seconds_for(2, memory_mb=None, queue_seconds=QUEUE) == 5
-    assert Limits().wall_seconds == 5
+    assert Limits().cpu_seconds == 4 and Limits().wall_seconds == 8  # the default total: 2 tests' slices
 
 
 def test_at_512_mb_the_cpu_seconds_fit_in_the_wall_limit():
@@ -69,8 +69,9 @@ def test_function_memory_comes_from_lambdas_variable():
 def test_config_derives_the_wall_limit_unless_it_is_set():
     settings = config.defaults()
     assert settings["GRADER_WALL_SECONDS"] is None
-    assert config.grader_limits(settings, environ={}).wall_seconds == 5
-    assert config.grader_limits(settings, environ=ON_LAMBDA_512).wall_seconds == 12.4
+    assert config.grader_limits(settings, environ={}).wall_seconds == 8
+    # 4 CPU s at 0.29 of a vCPU would want 22.7 s: the cap (29 - 3 - the 10 s queue) wins.
+    assert config.grader_limits(settings, environ=ON_LAMBDA_512).wall_seconds == 16
     explicit = {**settings, "GRADER_WALL_SECONDS": 8}
     assert config.grader_limits(explicit, environ=ON_LAMBDA_512).wall_seconds == 8
     slower_queue = {**settings, "GRADER_QUEUE_SECONDS": 20}
@@ -85,7 +86,7 @@ def test_the_app_reads_the_function_memory_when_it_is_built(app_config, monkeypa
     monkeypatch.setenv("CODELEARN_GRADER_WALL_SECONDS", "7")
     apps.append(create_app(app_config))
     try:
-        assert [a.extensions["codelearn.grader"].limits.wall_seconds for a in apps] == [5, 12.4, 7]
+        assert [a.extensions["codelearn.grader"].limits.wall_seconds for a in apps] == [8, 16, 7]
     finally:
         for each in apps:
             each.extensions["codelearn.store"].close()

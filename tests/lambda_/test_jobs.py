@@ -86,7 +86,7 @@ def test_the_selftest_event_grades_with_the_apps_grader_and_answers_json(module_
     assert answer["ok"] and answer["grader_available"] and answer["containment"], answer
     assert [case["name"] for case in answer["cases"]] == ["correct", "read_secret", "fork"]
     grader = lambda_handler._app.extensions["codelearn.grader"]
-    assert answer["limits"]["wall_seconds"] == grader.limits.wall_seconds == 12.4, "the app's configured grader"
+    assert answer["limits"]["wall_seconds"] == grader.limits.wall_seconds == 16, "the app's configured grader"
     assert "AWS_SECRET_ACCESS_KEY" in answer["secrets_in_server_environment"]
     assert FAKE_SECRET not in json.dumps(answer)
     json.dumps(answer)  # what Lambda returns to the invoker must be JSON
