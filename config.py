@@ -46,7 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_FAILURES_PER_ADDRESS", 20, "Failed logins per client address in the window before throttling."),
     Setting("LOGIN_WINDOW_MINUTES", 15, "Window of the failed-login counters."),
     Setting("MAX_FORM_BYTES", 262_144, "Largest request body accepted (413 above)."),
-    Setting("GRADER_CPU_SECONDS", _GRADER_DEFAULTS.cpu_seconds, "CPU seconds one grading run may use."),
+    Setting("GRADER_CPU_SECONDS", _GRADER_DEFAULTS.cpu_seconds, "CPU seconds one grading run may use in all."),
+    Setting("GRADER_TEST_CPU_SECONDS", _GRADER_DEFAULTS.test_cpu_seconds,
+            "CPU seconds loading the code, and each test, may use within that total."),
     Setting("GRADER_WALL_SECONDS", None, "Wall-clock seconds before a run is killed. Empty: derived from the CPU "
             "seconds and, on Lambda, the function's memory (README, Operators: the grader on Lambda)."),
     Setting("GRADER_MEMORY_MB", _GRADER_DEFAULTS.memory_mb, "Address-space limit of a grading run."),
@@ -84,6 +86,7 @@ def grader_limits(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         )
     return Limits(
         cpu_seconds=config["GRADER_CPU_SECONDS"],
+        test_cpu_seconds=config["GRADER_TEST_CPU_SECONDS"],
         wall_seconds=wall,
         memory_mb=config["GRADER_MEMORY_MB"],
         output_bytes=config["GRADER_OUTPUT_BYTES"],
