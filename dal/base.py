@@ -129,6 +129,29 @@ class Draft:
 
 
 @dataclass
+class LessonReport:
+    """A learner's last graded report on one lesson, kept to show again when the page reopens.
+
+    `report` is JSON-shaped data (the grader's report as a dict), stored and returned as it was:
+    the storage layer neither reads nor checks its fields."""
+
+    user_id: str
+    lesson_id: str
+    report: dict[str, Any]
+    submitted_at: datetime
+    code_digest: str = ""  # of the code that was graded, so the page can tell when it has changed since
+
+
+@dataclass(frozen=True)
+class LessonRecord:
+    """Everything of one learner on one lesson the lesson page shows, read in one round trip."""
+
+    progress: Progress | None = None
+    draft: Draft | None = None
+    last_report: LessonReport | None = None
+
+
+@dataclass
 class UsageRecord:
     """AI usage for one day x feature x model."""
 
@@ -150,8 +173,8 @@ UPDATABLE_USER_FIELDS = frozenset(
 class Store(abc.ABC):
     """Everything CodeLearn persists. One instance per process; safe to share between threads.
 
-    Writes of items that belong to a user (sessions, tokens, events, progress, drafts) for a user
-    that does not exist raise NotFound on SQLite (foreign keys); DynamoDB does not check.
+    Writes of items that belong to a user (sessions, tokens, events, progress, drafts, last reports)
+    for a user that does not exist raise NotFound on SQLite (foreign keys); DynamoDB does not check.
     """
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -306,8 +329,13 @@ class Store(abc.ABC):
     def save_draft(self, draft: Draft) -> None: ...
 
     @abc.abstractmethod
-    def get_lesson_record(self, user_id: str, lesson_id: str) -> tuple[Progress | None, Draft | None]:
-        """The learner's progress and draft for one lesson, in one read (every lesson page needs both)."""
+    def save_last_report(self, report: LessonReport) -> None:
+        """Keep `report` as the learner's last on its lesson, replacing the one before."""
+
+    @abc.abstractmethod
+    def get_lesson_record(self, user_id: str, lesson_id: str) -> LessonRecord:
+        """The learner's progress, draft and last report on one lesson, in one read (every lesson
+        page shows all three)."""
 
     @abc.abstractmethod
     def delete_draft(self, user_id: str, lesson_id: str) -> None: ...

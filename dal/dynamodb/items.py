@@ -1,7 +1,7 @@
 """Conversions between DynamoDB items (attribute dicts) and the dataclasses of dal.base.
 
 Numbers come back from DynamoDB as Decimal: every reader here turns them into int or float.
-JSON-shaped fields (preferences, event detail, lesson content, setting values) are stored as JSON
+JSON-shaped fields (preferences, event detail, lesson content, setting values, reports) are stored as JSON
 text, so floats never meet boto3's Decimal-only number serialiser.
 """
 
@@ -16,6 +16,7 @@ from dal.base import (
     ActivityEvent,
     Draft,
     LessonCacheEntry,
+    LessonReport,
     OneTimeToken,
     Progress,
     Session,
@@ -135,6 +136,16 @@ def draft_from_item(item: Item) -> Draft:
         lesson_id=item["lessonId"],
         code=item["code"],
         updated_at=from_iso(item["updatedAt"]),
+    )
+
+
+def report_from_item(item: Item) -> LessonReport:
+    return LessonReport(
+        user_id=item["userId"],
+        lesson_id=item["lessonId"],
+        report=json.loads(item["report"]),
+        submitted_at=from_iso(item["submittedAt"]),
+        code_digest=item.get("codeDigest", ""),
     )
 
 

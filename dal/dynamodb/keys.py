@@ -9,6 +9,7 @@
     activity event    USER#<uid>          EVENT#<time>#<random>
     progress          USER#<uid>          PROGRESS#<lesson>
     draft             USER#<uid>          DRAFT#<lesson>
+    last report       USER#<uid>          REPORT#<lesson>
     setting           SETTING#<key>       SETTING
     lesson cache      LESSON#<key>        CACHE
     usage             USAGE#<yyyy-mm>     <yyyy-mm-dd>#<feature>#<model>
@@ -78,6 +79,10 @@ def progress_key(user_id: str, lesson_id: str) -> Key:
 
 def draft_key(user_id: str, lesson_id: str) -> Key:
     return {"PK": user_partition(user_id), "SK": f"DRAFT#{lesson_id}"}
+
+
+def report_key(user_id: str, lesson_id: str) -> Key:
+    return {"PK": user_partition(user_id), "SK": f"REPORT#{lesson_id}"}
 
 
 def setting_key(setting: str) -> Key:

@@ -1,5 +1,5 @@
-"""The learning side of the DynamoDB store: activity events, lesson cache, progress, drafts and the
-AI usage ledger. A mixin of DynamoStore, split out to keep each module to one area."""
+"""The learning side of the DynamoDB store: activity events, lesson cache, progress, drafts, last
+reports and the AI usage ledger. A mixin of DynamoStore, split out to keep each module to one area."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from dal.base import ActivityEvent, Draft, LessonCacheEntry, Page, Progress, UsageRecord
+from dal.base import ActivityEvent, Draft, LessonCacheEntry, LessonRecord, LessonReport, Page, Progress, UsageRecord
 from dal.dynamodb import items, keys
 from dal.dynamodb.errors import ConditionFailed
 from dal.dynamodb.table import Table
@@ -169,12 +169,28 @@ class LearningRecords:
             }
         )
 
-    def get_lesson_record(self, user_id: str, lesson_id: str) -> tuple[Progress | None, Draft | None]:
-        progress_key, draft_key = keys.progress_key(user_id, lesson_id), keys.draft_key(user_id, lesson_id)
-        found = {item["SK"]: item for item in self._table.batch_get([progress_key, draft_key])}
-        progress, draft = found.get(progress_key["SK"]), found.get(draft_key["SK"])
-        return (items.progress_from_item(progress) if progress else None,
-                items.draft_from_item(draft) if draft else None)
+    def save_last_report(self, report: LessonReport) -> None:
+        self._table.put(
+            {
+                **keys.report_key(report.user_id, report.lesson_id),
+                "userId": report.user_id,
+                "lessonId": report.lesson_id,
+                "report": json.dumps(report.report),
+                "submittedAt": to_iso(report.submitted_at),
+                "codeDigest": report.code_digest,
+            }
+        )
+
+    def get_lesson_record(self, user_id: str, lesson_id: str) -> LessonRecord:
+        wanted = [keys.progress_key(user_id, lesson_id), keys.draft_key(user_id, lesson_id),
+                  keys.report_key(user_id, lesson_id)]
+        found = {item["SK"]: item for item in self._table.batch_get(wanted)}
+        progress, draft, report = (found.get(key["SK"]) for key in wanted)
+        return LessonRecord(
+            progress=items.progress_from_item(progress) if progress else None,
+            draft=items.draft_from_item(draft) if draft else None,
+            last_report=items.report_from_item(report) if report else None,
+        )
 
     def delete_draft(self, user_id: str, lesson_id: str) -> None:
         self._table.delete(keys.draft_key(user_id, lesson_id))

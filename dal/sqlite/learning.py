@@ -1,5 +1,6 @@
-"""The learning side of the SQLite store: activity events, lesson cache, progress, drafts and the
-AI usage ledger. A mixin of SqliteStore, split out to keep each module to one area (as on DynamoDB)."""
+"""The learning side of the SQLite store: activity events, lesson cache, progress, drafts, last
+reports and the AI usage ledger. A mixin of SqliteStore, split out to keep each module to one area
+(as on DynamoDB)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from dal.base import ActivityEvent, Draft, LessonCacheEntry, Page, Progress, UsageRecord
+from dal.base import ActivityEvent, Draft, LessonCacheEntry, LessonRecord, LessonReport, Page, Progress, UsageRecord
 from dal.encoding import check_page_limit, decode_cursor, encode_cursor, new_event_id, to_iso
 from dal.sqlite import rows
 
-# Exactly one row: the progress columns (NULL when there is no record) and the draft's, prefixed `d_`.
+# Exactly one row: the progress columns (NULL when there is no record), the draft's prefixed `d_`
+# and the last report's prefixed `r_`.
 _LESSON_RECORD = (
-    "SELECT p.*, d.user_id AS d_user_id, d.lesson_id AS d_lesson_id, d.code AS d_code, d.updated_at AS d_updated_at"
+    "SELECT p.*, d.user_id AS d_user_id, d.lesson_id AS d_lesson_id, d.code AS d_code, d.updated_at AS d_updated_at,"
+    " r.user_id AS r_user_id, r.lesson_id AS r_lesson_id, r.report AS r_report, r.submitted_at AS r_submitted_at,"
+    " r.code_digest AS r_code_digest"
     " FROM (SELECT :user AS user_id, :lesson AS lesson_id) AS k"
     " LEFT JOIN progress AS p ON p.user_id = k.user_id AND p.lesson_id = k.lesson_id"
     " LEFT JOIN drafts AS d ON d.user_id = k.user_id AND d.lesson_id = k.lesson_id"
+    " LEFT JOIN last_reports AS r ON r.user_id = k.user_id AND r.lesson_id = k.lesson_id"
 )
 
 
@@ -137,11 +142,22 @@ class LearningRecords:
             (draft.user_id, draft.lesson_id, draft.code, to_iso(draft.updated_at)),
         )
 
-    def get_lesson_record(self, user_id: str, lesson_id: str) -> tuple[Progress | None, Draft | None]:
+    def save_last_report(self, report: LessonReport) -> None:
+        self._run(
+            "INSERT INTO last_reports (user_id, lesson_id, report, submitted_at, code_digest) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (user_id, lesson_id) DO UPDATE SET report = excluded.report,"
+            "  submitted_at = excluded.submitted_at, code_digest = excluded.code_digest",
+            (report.user_id, report.lesson_id, json.dumps(report.report), to_iso(report.submitted_at),
+             report.code_digest),
+        )
+
+    def get_lesson_record(self, user_id: str, lesson_id: str) -> LessonRecord:
         row = self._run(_LESSON_RECORD, {"user": user_id, "lesson": lesson_id})[0]
-        progress = rows.progress_from_row(row) if row["attempts"] is not None else None
-        draft = rows.draft_from_row(rows.unprefixed(row, "d_")) if row["d_code"] is not None else None
-        return progress, draft
+        return LessonRecord(
+            progress=rows.progress_from_row(row) if row["attempts"] is not None else None,
+            draft=rows.draft_from_row(rows.unprefixed(row, "d_")) if row["d_code"] is not None else None,
+            last_report=rows.report_from_row(rows.unprefixed(row, "r_")) if row["r_report"] is not None else None,
+        )
 
     def delete_draft(self, user_id: str, lesson_id: str) -> None:
         self._run("DELETE FROM drafts WHERE user_id = ? AND lesson_id = ?", (user_id, lesson_id))

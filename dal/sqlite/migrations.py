@@ -114,6 +114,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        2,
+        # A rowid table, not WITHOUT ROWID: a report row can be tens of KB, which WITHOUT ROWID
+        # tables store badly. Deleting the user deletes their reports (ON DELETE CASCADE).
+        """
+        CREATE TABLE last_reports (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            lesson_id TEXT NOT NULL,
+            report TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            code_digest TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (user_id, lesson_id)
+        );
+        """,
+    ),
 ]
 
 

@@ -12,6 +12,7 @@ from dal.base import (
     ActivityEvent,
     Draft,
     LessonCacheEntry,
+    LessonReport,
     OneTimeToken,
     Progress,
     Session,
@@ -112,6 +113,16 @@ def draft_from_row(row: RowLike) -> Draft:
         lesson_id=row["lesson_id"],
         code=row["code"],
         updated_at=from_iso(row["updated_at"]),
+    )
+
+
+def report_from_row(row: RowLike) -> LessonReport:
+    return LessonReport(
+        user_id=row["user_id"],
+        lesson_id=row["lesson_id"],
+        report=json.loads(row["report"]),
+        submitted_at=from_iso(row["submitted_at"]),
+        code_digest=row["code_digest"],
     )
 
 

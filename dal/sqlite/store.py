@@ -124,7 +124,7 @@ class SqliteStore(LearningRecords, Store):
         return rows.user_from_row(updated[0])
 
     def delete_user(self, user_id: str) -> None:
-        # Sessions, tokens, events, progress and drafts go with it: ON DELETE CASCADE.
+        # Sessions, tokens, events, progress, drafts and last reports go with it: ON DELETE CASCADE.
         self._run("DELETE FROM users WHERE id = ?", (user_id,))
 
     def list_users(self, limit: int = 50, cursor: str | None = None) -> Page[User]:

@@ -87,7 +87,8 @@ class LearningService:
 
     # --- the page ---------------------------------------------------------------------------
     def state(self, user_id: str, lesson: Lesson) -> LessonState:
-        progress, draft = self._store.get_lesson_record(user_id, lesson.id)
+        record = self._store.get_lesson_record(user_id, lesson.id)
+        progress, draft = record.progress, record.draft
         return LessonState(
             code=draft.code if draft else lesson.starter,
             has_draft=draft is not None,

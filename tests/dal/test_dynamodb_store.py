@@ -129,15 +129,17 @@ def test_unprocessed_batch_reads_are_sent_again(stubbed):
     store, stubber = stubbed
     progress_key = {"PK": {"S": "USER#u1"}, "SK": {"S": "PROGRESS#py-01"}}
     draft_key = {"PK": {"S": "USER#u1"}, "SK": {"S": "DRAFT#py-01"}}
+    report_key = {"PK": {"S": "USER#u1"}, "SK": {"S": "REPORT#py-01"}}
     draft = {**draft_key, "userId": {"S": "u1"}, "lessonId": {"S": "py-01"}, "code": {"S": "x = 1"},
              "updatedAt": {"S": "2026-01-02T03:04:05+00:00"}}
     leftover = {"codelearn": {"Keys": [draft_key], "ConsistentRead": True}}
+    every_key = {"codelearn": {"Keys": [progress_key, draft_key, report_key], "ConsistentRead": True}}
     stubber.add_response("batch_get_item", {"Responses": {"codelearn": []}, "UnprocessedKeys": leftover},
-                         {"RequestItems": {"codelearn": {"Keys": [progress_key, draft_key], "ConsistentRead": True}}})
+                         {"RequestItems": every_key})
     stubber.add_response("batch_get_item", {"Responses": {"codelearn": [draft]}, "UnprocessedKeys": {}},
                          {"RequestItems": leftover})
-    progress, found = store.get_lesson_record("u1", "py-01")
-    assert progress is None and found.code == "x = 1"
+    record = store.get_lesson_record("u1", "py-01")
+    assert record.progress is None and record.draft.code == "x = 1" and record.last_report is None
 
 
 def test_other_client_errors_are_not_hidden(stubbed):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dal.base import Draft, Progress
+from dal.base import Draft, LessonRecord, Progress
 from tests.dal.helpers import assert_plain_values, new_user, run_together
 
 
@@ -82,30 +82,30 @@ def test_list_progress_covers_the_users_lessons_only(store, now):
 
 def test_draft_saves_replaces_and_deletes(store, now):
     user = new_user(store)
-    assert store.get_lesson_record(user.id, "py-01")[1] is None
+    assert store.get_lesson_record(user.id, "py-01").draft is None
 
     store.save_draft(Draft(user_id=user.id, lesson_id="py-01", code="print('a')", updated_at=now))
     replacement = Draft(user_id=user.id, lesson_id="py-01", code="print('b')\n" * 100, updated_at=now)
     store.save_draft(replacement)
 
-    assert store.get_lesson_record(user.id, "py-01")[1] == replacement
+    assert store.get_lesson_record(user.id, "py-01").draft == replacement
     store.delete_draft(user.id, "py-01")
     store.delete_draft(user.id, "py-01")
-    assert store.get_lesson_record(user.id, "py-01")[1] is None
+    assert store.get_lesson_record(user.id, "py-01").draft is None
 
 
 def test_lesson_record_reads_progress_and_draft_together(store, now):
     user, other = new_user(store), new_user(store)
-    assert store.get_lesson_record(user.id, "py-01") == (None, None)
+    assert store.get_lesson_record(user.id, "py-01") == LessonRecord()
 
     progress = store.record_attempt(user.id, "py-01", now)
-    assert store.get_lesson_record(user.id, "py-01") == (progress, None)
+    assert store.get_lesson_record(user.id, "py-01") == LessonRecord(progress=progress)
 
     draft = Draft(user_id=user.id, lesson_id="py-01", code="x = 1\n", updated_at=now)
     store.save_draft(draft)
     store.save_draft(Draft(user_id=user.id, lesson_id="py-02", code="y = 2\n", updated_at=now))
-    assert store.get_lesson_record(user.id, "py-01") == (progress, draft)
-    assert_plain_values(store.get_lesson_record(user.id, "py-01")[1])
+    assert store.get_lesson_record(user.id, "py-01") == LessonRecord(progress=progress, draft=draft)
+    assert_plain_values(store.get_lesson_record(user.id, "py-01").draft)
 
-    assert store.get_lesson_record(user.id, "py-02")[0] is None  # a draft without attempts
-    assert store.get_lesson_record(other.id, "py-01") == (None, None)  # someone else's are not theirs
+    assert store.get_lesson_record(user.id, "py-02").progress is None  # a draft without attempts
+    assert store.get_lesson_record(other.id, "py-01") == LessonRecord()  # someone else's are not theirs

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dal.base import ActivityEvent, Draft, EmailTaken, NotFound, OneTimeToken, Session, User
+from dal.base import ActivityEvent, Draft, EmailTaken, LessonRecord, LessonReport, NotFound, OneTimeToken, Session, User
 from tests.dal.helpers import assert_plain_values, new_user, run_together
 
 
@@ -173,6 +173,7 @@ def test_delete_user_removes_everything_of_the_user(store, now):
             store.add_event(_event(owner.id, now - timedelta(seconds=seconds)))
         store.record_attempt(owner.id, "py-01", now)
         store.save_draft(_draft(owner.id, now))
+        store.save_last_report(LessonReport(owner.id, "py-01", {"status": "fail", "tests": []}, now))
 
     store.delete_user(user.id)
 
@@ -183,13 +184,14 @@ def test_delete_user_removes_everything_of_the_user(store, now):
     assert store.consume_token(f"t-{user.id}", "verify_email", now) is None
     assert store.list_events(user.id).items == []
     assert store.list_progress(user.id) == []
-    assert store.get_lesson_record(user.id, "py-01")[1] is None
+    assert store.get_lesson_record(user.id, "py-01") == LessonRecord()
     # The email is free again, and the other account is untouched.
     new_user(store, email="leaving@example.com")
     assert store.get_session(f"s-{other.id}", now) is not None
     assert len(store.list_events(other.id).items) == 30
     assert store.get_progress(other.id, "py-01").attempts == 1
-    assert store.get_lesson_record(other.id, "py-01")[1] is not None
+    assert store.get_lesson_record(other.id, "py-01").draft is not None
+    assert store.get_lesson_record(other.id, "py-01").last_report is not None
     assert store.consume_token(f"t-{other.id}", "verify_email", now) is not None
 
 

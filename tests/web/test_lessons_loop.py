@@ -69,12 +69,12 @@ def test_drafts_are_saved_restored_reset_and_private(app, client, learner):
     reset = post_json(client, f"/learn/{LESSON}/reset")
     assert reset.json["code"].startswith("# Create your three variables")
     assert "Rome" not in client.get(f"/learn/{LESSON}").get_data(as_text=True)
-    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON)[1] is None
+    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON).draft is None
 
 
 def test_submitting_saves_the_draft(app, client, learner):
     post_json(client, f"/learn/{LESSON}/submit", {"code": "city = 'Kyiv'\n"})
-    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON)[1].code == "city = 'Kyiv'\n"
+    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON).draft.code == "city = 'Kyiv'\n"
 
 
 def test_hints_are_revealed_one_at_a_time_and_stay_revealed(app, client, learner):
@@ -147,7 +147,7 @@ def test_oversized_code_is_refused_before_grading(app, client, learner):
     assert response.status_code == 400
     assert "600 characters long; the limit is 300" in response.json["error"]["message"]
     assert events(app, learner.id, "attempt") == []
-    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON)[1] is None
+    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON).draft is None
     assert post_json(client, f"/learn/{LESSON}/draft", {"code": "x" * 301}).status_code == 400
 
 
@@ -172,7 +172,7 @@ def test_missing_csrf_or_fields_are_400_and_change_nothing(app, client, learner)
     assert client.post(f"/learn/{LESSON}/hint").status_code == 400
     assert post_json(client, f"/learn/{LESSON}/submit", {"not_code": "x"}).status_code == 400
     assert post_json(client, f"/learn/{LESSON}/draft", {}).status_code == 400
-    assert store.get_progress(learner.id, LESSON) is None and store.get_lesson_record(learner.id, LESSON)[1] is None
+    assert store.get_progress(learner.id, LESSON) is None and store.get_lesson_record(learner.id, LESSON).draft is None
 
 
 def test_two_passing_submissions_at_once_complete_the_lesson_once(app_config):
@@ -215,7 +215,7 @@ def test_two_passing_submissions_at_once_complete_the_lesson_once(app_config):
 def test_the_leaving_beacon_saves_quietly(app, client, learner):
     response = post_form(client, f"/learn/{LESSON}/draft", {"code": "city = 'Quito'\n", "quiet": "1"})
     assert response.status_code == 204
-    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON)[1].code == "city = 'Quito'\n"
+    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON).draft.code == "city = 'Quito'\n"
     assert "draft is saved" not in client.get(f"/learn/{LESSON}").get_data(as_text=True)
 
 
@@ -225,4 +225,4 @@ def test_draft_saves_are_bounded_per_learner(app, client, learner, monkeypatch):
         assert post_json(client, f"/learn/{LESSON}/draft", {"code": "x = 1"}).status_code == 200
     refused = post_json(client, f"/learn/{LESSON}/draft", {"code": "x = 2"})
     assert refused.status_code == 429 and refused.headers["Retry-After"]
-    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON)[1].code == "x = 1"
+    assert app.extensions["codelearn.store"].get_lesson_record(learner.id, LESSON).draft.code == "x = 1"
