@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.lessons.library import LessonLibrary
+from services.lessons.library import STALE_REFERENCE, LessonLibrary
 from services.lessons.model import LEVELS
 from services.lessons.schema import validate_lesson
 from tests.lessons.conftest import CONTENT, edit_lesson
@@ -56,7 +56,9 @@ def test_validation_names_each_problem():
 def test_start_up_load_leaves_code_parsing_to_the_check(lessons_dir):
     edit_lesson(lessons_dir, "beginner/numbers.json", solution="def broken(:\n")
     library, problems = LessonLibrary.from_directory(lessons_dir)
-    assert "python-numbers" in library and problems == []  # cheap at start-up ...
+    # cheap at start-up: only the stored reference's fingerprint says the solution changed ...
+    assert "python-numbers" in library and [p.message for p in problems] == [STALE_REFERENCE]
+    assert library.get("python-numbers").reference is None  # ... so no submission can complete it
     data = library.get("python-numbers").to_dict()
     assert any("syntax error" in p for p in validate_lesson(data))  # ... the content check catches it
 
