@@ -23,7 +23,7 @@ from services.ai import AISettings
 from services.ai.cost_report import LessonViewCounter
 from services.ai.lesson_index import LessonIndex
 from services.ai.wiring import build_ai_service
-from services.code_runs import AI_HINT, SUBMIT, CodeRunLimiter
+from services.code_runs import AI_HINT, RUN, SUBMIT, CodeRunLimiter
 from services.grader import Grader
 from services.lessons.learning import LearningService
 from services.lessons.library import LessonLibrary
@@ -225,6 +225,7 @@ def _build_code_run_limiter(app: Flask, store: Store, grader: Grader) -> CodeRun
     per_minute = {
         SUBMIT: app.config["SUBMISSIONS_PER_MINUTE"],
         AI_HINT: app.config["HINT_RUNS_PER_MINUTE"],
+        RUN: app.config["RUNS_PER_MINUTE"],
     }
     return CodeRunLimiter(
         RateLimiter(store), per_minute, in_flight_per_learner=app.config["CODE_RUNS_PER_LEARNER"],

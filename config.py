@@ -60,6 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Serve with more request threads per process than this plus GRADER_CONCURRENCY."),
     Setting("SUBMISSIONS_PER_MINUTE", 10, "Code submissions per learner per minute."),
     Setting("HINT_RUNS_PER_MINUTE", 5, "AI-hint requests per learner per minute (each runs the learner's code)."),
+    Setting("RUNS_PER_MINUTE", 20, "Runs without grading (the Run button) per learner per minute."),
     Setting("CODE_RUNS_PER_LEARNER", 1, "Runs of one learner's code at once per server process; more are refused."),
     Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr."),
     Setting("LESSONS_DIR", None, "Folder of the curated lesson files. Default `content/lessons` in the project."),

@@ -1,9 +1,10 @@
 """The learning pages: the catalogue of a track, a lesson with its editor, and the learning loop's
-endpoints (submit, draft, reset, hints). Each answers JSON to fetch() and HTML to a plain form post,
-so everything works without JavaScript too."""
+endpoints (submit, run, draft, reset, hints). Each answers JSON to fetch() and HTML to a plain form
+post, so everything works without JavaScript too."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from blueprints.deps import service
 from blueprints.errors import wants_json
 from blueprints.nav import NavItem, add_nav_item
 from services.errors import InvalidInput, RateLimited, ServiceError
+from services.grader import RunResult
 from services.lessons.catalogue import STATUS_LABELS
 from services.lessons.learning import LearningService, SubmissionResult
 from services.lessons.model import LEVEL_TITLES, LEVELS, Lesson
@@ -30,7 +32,7 @@ def learning() -> LearningService:
 
 
 _URLS: dict[tuple[str, str], dict[str, str]] = {}
-_URL_ENDPOINTS = ("lesson", "submit", "save_draft", "reset", "hint", "ai_hint")
+_URL_ENDPOINTS = ("lesson", "submit", "run", "save_draft", "reset", "hint", "ai_hint")
 _STATIC_FILES = ("css/lessons.css", "css/pygments.css", "js/editor.js", "js/lesson.js")
 
 
@@ -54,6 +56,11 @@ def _field(name: str) -> str:
     if value is None:
         abort(400)
     return value.replace("\r\n", "\n")
+
+
+def _stdin() -> str:
+    """The Run button's optional input box (absent from forms that do not carry it)."""
+    return request.form.get("stdin", "").replace("\r\n", "\n")
 
 
 @bp.before_request
@@ -89,14 +96,18 @@ def topic():
 
 
 def _page(lesson: Lesson, *, code: str | None = None, result: SubmissionResult | None = None,
-          error: str | None = None, ai_hint: Any = None, status: int = 200, headers: dict | None = None):
+          run: RunResult | None = None, stdin: str = "", error: str | None = None, error_at: str = "editor",
+          ai_hint: Any = None, status: int = 200, headers: dict | None = None):
+    """The lesson page; `error` is shown where the refused action's answer would have appeared
+    (`error_at`: editor, results or output), next to what was there before."""
     state = learning().state(current_user.id, lesson)
     # Back on a finished lesson: point the way on (one more read, only for completed lessons).
     following = lessons().next_lesson(current_user.id) if state.completed and result is None else None
     page = render_template(
         "lessons/lesson.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state,
-        code=state.code if code is None else code, result=result, error=error, ai_hint=_ai_hint_view(ai_hint),
-        status_labels=STATUS_LABELS, level_titles=LEVEL_TITLES, urls=lesson_urls(lesson.id), following=following,
+        code=state.code if code is None else code, result=result, run=run, stdin=stdin, error=error,
+        error_at=error_at, ai_hint=_ai_hint_view(ai_hint), status_labels=STATUS_LABELS, level_titles=LEVEL_TITLES,
+        urls=lesson_urls(lesson.id), following=following,
     )
     return page, status, headers or {}
 
@@ -152,16 +163,39 @@ def submit(lesson_id: str):
     except (InvalidInput, RateLimited) as exc:
         if wants_json():
             raise
-        return _refused_page(lesson, code, exc)
+        return _refused_page(lesson, code, exc, stdin=_stdin(), error_at="results")
     if wants_json():
         return jsonify(_result_json(lesson, result))
-    return _page(lesson, code=code, result=result)
+    return _page(lesson, code=code, result=result, stdin=_stdin())
 
 
-def _refused_page(lesson: Lesson, code: str, exc: ServiceError):
+@bp.post("/<lesson_id>/run")
+def run(lesson_id: str):
+    code, stdin = _field("code"), _stdin()
+    lesson = lessons().get(lesson_id)
+    try:
+        result = learning().run(current_user.id, lesson.id, code, stdin)
+    except ServiceError as exc:
+        if wants_json():
+            raise
+        return _refused_page(lesson, code, exc, stdin=stdin, error_at="output")
+    if wants_json():
+        return jsonify({**result.to_dict(), "summary": _run_summary(result),
+                        "html": render_template("lessons/_output.html", run=result)})
+    return _page(lesson, code=code, run=result, stdin=stdin)
+
+
+def _run_summary(result: RunResult) -> str:
+    if result.busy or result.status != "ok":
+        return result.message.splitlines()[0] if result.message else "Your code stopped."
+    return "Your code ran." + ("" if result.output else " It printed nothing.")
+
+
+def _refused_page(lesson: Lesson, code: str, exc: ServiceError, *, stdin: str = "", error_at: str = "editor"):
     """The lesson page again with the learner's code in the editor and why nothing ran."""
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
-    return _page(lesson, code=code, error=str(exc), status=exc.status_code, headers=headers)
+    return _page(lesson, code=code, stdin=stdin, error=str(exc), error_at=error_at, status=exc.status_code,
+                 headers=headers)
 
 
 @bp.post("/<lesson_id>/draft")
@@ -224,7 +258,18 @@ def _current_track():
     return lessons().track(current_user.id) if current_user.is_authenticated else None
 
 
+def time_ago(moment: datetime, now: datetime | None = None) -> str:
+    """"just now", "5 minutes ago", "yesterday", "3 days ago": when results were made, in words."""
+    seconds = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds()))
+    for size, unit in ((86_400, "day"), (3_600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return "yesterday" if unit == "day" and count == 1 else f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "just now"
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.add_template_filter(time_ago, "ago")
     add_nav_item(app, NavItem("Learn", "lessons.catalogue", "lessons"))
     app.jinja_env.globals["learning_track"] = _current_track

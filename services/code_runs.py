@@ -1,4 +1,4 @@
-"""The one limiter in front of every path that runs a learner's code (submit, AI hint; Run when it exists).
+"""The one limiter in front of every path that runs a learner's code (submit, AI hint, Run).
 
 Each path has its own per-minute budget per learner, counted on the store's atomic counters so every
 server process shares it. A learner may also have only a few runs going at once; that count lives in
@@ -18,6 +18,7 @@ from services.ratelimit import RateLimiter
 
 SUBMIT = "submit"
 AI_HINT = "ai-hint"
+RUN = "run"  # the Run button: the code runs without its tests
 
 # path -> what a learner over that path's budget is told ({limit} and {retry_after} are filled in)
 REFUSALS: dict[str, str] = {
@@ -25,6 +26,8 @@ REFUSALS: dict[str, str] = {
             "and try in {retry_after} seconds.",
     AI_HINT: "You've asked for {limit} AI hints in the last minute. Read the last one again, and try in "
              "{retry_after} seconds.",
+    RUN: "You've run your code {limit} times in the last minute. Look over what it printed, and run it again "
+         "in {retry_after} seconds.",
 }
 IN_FLIGHT_REFUSAL = ("Your code is already running (perhaps in another tab). Wait for that result, then try "
                      "again in {retry_after} seconds.")

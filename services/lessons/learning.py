@@ -1,24 +1,30 @@
-"""The learning loop on one lesson: drafts, submissions (throttled, graded, recorded), hints.
+"""The learning loop on one lesson: drafts, submissions (throttled, graded, recorded), runs, hints.
 
-Every path that runs the learner's code (a submission, an AI hint) first checks every allowance it
-needs, then passes the one CodeRunLimiter, and only then runs the code: a refusal runs nothing and
+Every path that runs the learner's code (a submission, a run, an AI hint) first checks every allowance
+it needs, then passes the one CodeRunLimiter, and only then runs the code: a refusal runs nothing and
 records nothing. Every attempt is an activity event; completion is recorded once (the store's
 `mark_completed` is atomic), so two passing submissions racing each other complete the lesson once.
+A submission's report is kept as the learner's last on the lesson and shown again on the page; a
+run (the code without its tests) is never an attempt and records no progress.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from dal.base import ActivityEvent, Draft, Progress, Store
+from dal.base import ActivityEvent, Draft, LessonReport, Progress, Store
 from services.ai.errors import AIUnavailable, QuotaExceeded
 from services.ai.hints import AIHintLimitReached, next_ai_hint
 from services.clock import Clock, utcnow
-from services.code_runs import AI_HINT, SUBMIT, CodeRunLimiter
+from services.code_runs import AI_HINT, RUN, SUBMIT, CodeRunLimiter
 from services.errors import InvalidInput, RateLimited, Unavailable
-from services.grader import CodeTooLarge, GradingInputError, Report
+from services.grader import CodeTooLarge, GradingInputError, Report, RunResult, TestResult
 from services.grader.report import BUSY_MESSAGE
 from services.lessons.catalogue import completed_ids
 from services.lessons.model import Lesson
@@ -27,11 +33,29 @@ from services.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 DRAFTS_PER_MINUTE = 60  # autosave waits for a pause in typing, so people stay far below this
+# A kept report stays far below DynamoDB's 400 KB item; past this its outputs and messages are cut.
+STORED_REPORT_BYTES = 100_000
+STORED_TEXT_CHARS = 2_000
+SHORTENED = "\n[shortened in the saved copy of these results]"
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """The learner's last graded report on a lesson, as the page shows it again."""
+
+    report: Report
+    submitted_at: datetime
+    completed: bool  # the lesson is complete (by this submission or another)
+    attempts: int
+    code_changed: bool  # the code in the editor is not the code these results are for
+    concepts: tuple[str, ...] = ()
+    completed_now: bool = False  # results seen again never complete anything
+    next_lesson: Lesson | None = None
 
 
 @dataclass(frozen=True)
 class LessonState:
-    """What the lesson page needs about this learner: one progress read, one draft read."""
+    """What the lesson page needs about this learner, from one read: progress, draft, last report."""
 
     code: str  # the draft, or the starter
     has_draft: bool
@@ -39,6 +63,7 @@ class LessonState:
     revealed_hints: int
     ai_hints_left: int
     ai_hints_offered: bool  # the AI layer is set up here
+    last_result: StoredResult | None = None
 
     @property
     def completed(self) -> bool:
@@ -89,13 +114,24 @@ class LearningService:
     def state(self, user_id: str, lesson: Lesson) -> LessonState:
         record = self._store.get_lesson_record(user_id, lesson.id)
         progress, draft = record.progress, record.draft
+        code = draft.code if draft else lesson.starter
+        last = None
+        if record.last_report is not None:
+            kept = record.last_report
+            last = StoredResult(
+                report=report_from_dict(kept.report), submitted_at=kept.submitted_at,
+                completed=bool(progress and progress.completed), attempts=progress.attempts if progress else 0,
+                code_changed=bool(kept.code_digest) and kept.code_digest != code_digest(code),
+                concepts=lesson.concepts,
+            )
         return LessonState(
-            code=draft.code if draft else lesson.starter,
+            code=code,
             has_draft=draft is not None,
             progress=progress,
             revealed_hints=min(len(lesson.hints), progress.hints_used if progress else 0),
             ai_hints_left=max(0, self.max_ai_hints - (progress.ai_hints_used if progress else 0)),
             ai_hints_offered=self._ai is not None,
+            last_result=last,
         )
 
     # --- drafts -----------------------------------------------------------------------------
@@ -139,6 +175,7 @@ class LearningService:
             return SubmissionResult(report, code, bool(progress and progress.completed), False,
                                     progress.attempts if progress else 0)
         progress = self._store.record_attempt(user_id, lesson_id, now)
+        self._store.save_last_report(LessonReport(user_id, lesson_id, stored_copy(report), now, code_digest(code)))
         self._event(user_id, "attempt", lesson_id=lesson_id, status=report.status,
                     passed=sum(1 for t in report.tests if t.status == "pass"), total=len(report.tests))
         completed_now = False
@@ -156,6 +193,27 @@ class LearningService:
             done = completed_ids(self._store.list_progress(user_id))
             following = self.lessons.next_after(lesson, done)
         return SubmissionResult(report, code, completed, completed_now, progress.attempts, following, lesson.concepts)
+
+    # --- runs -------------------------------------------------------------------------------
+    def run(self, user_id: str, lesson_id: str, code: str, stdin: str = "") -> RunResult:
+        """Run the code without its tests (the Run button), `stdin` feeding input(): what it printed.
+        The draft is kept, as with a submission; no attempt, progress or report is recorded."""
+        lesson = self.lessons.get(lesson_id)
+        self._check_size(code)
+        if not code.strip():
+            raise InvalidInput("There is no code to run yet - write some first.", {"code": "empty"})
+        if len(stdin) > self._max_code_chars:  # before it counts against the learner's limit
+            raise InvalidInput(f"The input is {len(stdin):,} characters long; the limit is "
+                               f"{self._max_code_chars:,}.", {"stdin": "too long"})
+        with self._code_runs.admit(user_id, RUN):
+            self._store.save_draft(Draft(user_id, lesson_id, code, self._clock()))
+            try:
+                result = self._grader.run(code, stdin=stdin, language=lesson.language)
+            except GradingInputError as exc:
+                raise InvalidInput(str(exc), {"code": str(exc)}) from None
+        if not result.busy:
+            self._event(user_id, "run", lesson_id=lesson_id, status=result.status)
+        return result
 
     # --- hints ------------------------------------------------------------------------------
     def reveal_hint(self, user_id: str, lesson_id: str) -> tuple[int, str]:
@@ -209,3 +267,42 @@ class LearningService:
 
     def _event(self, user_id: str, kind: str, **detail: Any) -> None:
         self._store.add_event(ActivityEvent(user_id=user_id, at=self._clock(), kind=kind, detail=detail))
+
+
+# --- the kept report ----------------------------------------------------------------------------
+def code_digest(code: str) -> str:
+    """Names the graded code without keeping it: the page tells when the editor's code differs."""
+    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def stored_copy(report: Report) -> dict[str, Any]:
+    """The report as it is kept: whole, unless it is very large (then outputs and messages are cut)."""
+    data = report.to_dict()
+    if _size(data) <= STORED_REPORT_BYTES:
+        return data
+    for limit in (STORED_TEXT_CHARS, 200):
+        data["output"] = _shorten(data["output"], limit)
+        data["tests"] = [{**test, "output": _shorten(test["output"], limit),
+                          "message": _shorten(test["message"], limit)} for test in data["tests"]]
+        if _size(data) <= STORED_REPORT_BYTES:
+            break
+    return data
+
+
+def report_from_dict(data: dict[str, Any]) -> Report:
+    """A kept report back as a Report; fields this version does not know (or no longer has) are left out."""
+    tests = [TestResult(**_known_fields(TestResult, test)) for test in data.get("tests", [])]
+    return Report(**{**_known_fields(Report, data), "tests": tests})
+
+
+def _known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {key: value for key, value in data.items() if key in names}
+
+
+def _size(data: dict[str, Any]) -> int:
+    return len(json.dumps(data).encode("utf-8"))
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + SHORTENED

@@ -1,5 +1,5 @@
-/* The lesson page's learning loop over fetch(): run the tests, autosave the draft, reset, hints.
-   Every action also works as a plain form post when this script does not run. */
+/* The lesson page's learning loop over fetch(): run the tests, run the code, autosave the draft,
+   reset, hints. Every action also works as a plain form post when this script does not run. */
 (function () {
   "use strict";
 
@@ -8,7 +8,15 @@
   var editorRoot = form.querySelector("[data-editor]");
   var textarea = form.querySelector("textarea[name=code]");
   var submitButton = form.querySelector("[data-submit]");
+  var runButton = form.querySelector("[data-run]");
+  var stdin = form.querySelector("textarea[name=stdin]");
   var results = document.querySelector("[data-results]");
+  var resultsError = document.querySelector("[data-results-error]");
+  var outputCard = document.querySelector("[data-output-card]");
+  var output = document.querySelector("[data-output]");
+  var outputError = document.querySelector("[data-output-error]");
+  var attemptsBadge = document.querySelector("[data-attempts-badge]");
+  var completedBadge = document.querySelector("[data-completed-badge]");
   var announce = document.querySelector("[data-announce]");
   var hints = document.querySelector("[data-hints]");
   var saveStatus = form.querySelector("[data-save-status]");
@@ -47,21 +55,34 @@
     window.setTimeout(function () { announce.textContent = text; }, 50);
   }
 
-  function showError(message) {
-    results.innerHTML = "";
+  // An error goes in its own slot above the last results, which stay in view (a refusal changes nothing).
+  function showError(slot, message) {
+    slot.innerHTML = "";
     var p = document.createElement("p");
     p.className = "form-error";
     p.setAttribute("role", "alert");
     p.textContent = message;
-    results.appendChild(p);
+    slot.appendChild(p);
   }
 
-  function setBusy(busy) {
-    submitButton.disabled = busy;
-    submitButton.setAttribute("aria-busy", busy ? "true" : "false");
-    submitButton.classList.toggle("is-busy", busy);
-    submitButton.querySelector("[data-label]").textContent = busy ? "Running the tests…" : "Run the tests";
-    results.setAttribute("aria-busy", busy ? "true" : "false");
+  function setBusy(button, busy, label, region) {
+    submitButton.disabled = busy; // one run of the learner's code at a time, whichever button started it
+    if (runButton) runButton.disabled = busy;
+    button.setAttribute("aria-busy", busy ? "true" : "false");
+    button.classList.toggle("is-busy", busy);
+    button.querySelector("[data-label]").textContent = label;
+    region.setAttribute("aria-busy", busy ? "true" : "false");
+  }
+
+  function showProgress(data) {
+    if (typeof data.attempts !== "number") return;
+    if (data.completed) {
+      completedBadge.hidden = false;
+      attemptsBadge.hidden = true;
+    } else if (data.attempts > 0) {
+      attemptsBadge.textContent = data.attempts + (data.attempts === 1 ? " attempt" : " attempts");
+      attemptsBadge.hidden = false;
+    }
   }
 
   // Bring the results into view inside the sticky workbench without scrolling the lesson text.
@@ -108,21 +129,46 @@
 
   function runTests() {
     window.clearTimeout(saveTimer);
-    setBusy(true);
+    setBusy(submitButton, true, "Running the tests…", results);
     say("Running the tests…");
     var code = textarea.value;
     post(form.action, { code: code }).then(function (data) {
       lastSaved = code; // the server saves the draft with every submission
       setSaveStatus("Draft saved");
+      resultsError.innerHTML = "";
       results.innerHTML = data.html;
+      showProgress(data);
       say(data.summary);
       var done = results.querySelector("#completion-title");
       if (done) done.focus({ preventScroll: true });
       reveal(results.closest(".results-card"));
     }).catch(function (error) {
-      showError(error.message);
+      showError(resultsError, error.message);
       say(error.message);
-    }).then(function () { setBusy(false); });
+      reveal(results.closest(".results-card"));
+    }).then(function () { setBusy(submitButton, false, "Run the tests", results); });
+  }
+
+  function runCode() {
+    window.clearTimeout(saveTimer);
+    setBusy(runButton, true, "Running…", output);
+    outputCard.hidden = false;
+    say("Running your code…");
+    var code = textarea.value;
+    post(runButton.getAttribute("formaction").split("#")[0], { code: code, stdin: stdin ? stdin.value : "" })
+      .then(function (data) {
+        lastSaved = code; // a run keeps the draft too
+        setSaveStatus("Draft saved");
+        outputError.innerHTML = "";
+        output.innerHTML = data.html;
+        say(data.summary);
+      }).catch(function (error) {
+        showError(outputError, error.message);
+        say(error.message);
+      }).then(function () {
+        setBusy(runButton, false, "Run code", output);
+        reveal(outputCard);
+      });
   }
 
   function resetToStarter() {
@@ -133,7 +179,7 @@
       lastSaved = data.code;
       setSaveStatus("Back to the starter code");
       textarea.focus();
-    }).catch(function (error) { showError(error.message); });
+    }).catch(function (error) { showError(resultsError, error.message); });
   }
 
   function askAiHint(button) {
@@ -162,8 +208,18 @@
     if (submitter && submitter.hasAttribute("data-save")) return saveDraft();
     if (submitter && submitter.hasAttribute("data-ai-hint")) return askAiHint(submitter);
     if (submitButton.disabled) return;
+    if (submitter && submitter.hasAttribute("data-run")) return runCode();
     runTests();
   });
+
+  // Ctrl/Cmd+Shift+Enter runs the code. Caught on the way down to the editor, whose own
+  // Ctrl/Cmd+Enter handler would otherwise run the tests.
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.shiftKey || !(event.ctrlKey || event.metaKey) || !runButton) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (!runButton.disabled) runCode();
+  }, true);
 
   // Hint buttons live outside the editor form and are replaced after each reveal: delegate.
   hints.addEventListener("submit", function (event) {

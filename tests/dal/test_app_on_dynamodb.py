@@ -50,3 +50,5 @@ def test_sign_up_log_in_and_complete_a_lesson_on_dynamodb(dynamo_app):
     assert user.verified
     progress = store.get_progress(user.id, "python-variables")
     assert progress.attempts == 1 and progress.completed
+    page = client.get("/learn/python-variables").get_data(as_text=True)  # the last report, kept on DynamoDB
+    assert "Your last submission" in page and "All tests pass!" in page

@@ -46,7 +46,7 @@ def test_learning_journey(live_server, page):
 
     # The starter fails: the failing test's message is shown next to the editor.
     page.get_by_role("button", name="Run the tests").click()
-    page.get_by_text("0 of 3 tests passed", exact=True).wait_for()
+    page.get_by_text("0 of 5 tests passed", exact=True).wait_for()
     page.get_by_text("Variable city not found").wait_for()
     assert page.get_by_label("Your code").input_value().startswith("# Create your three variables")
     screenshot(page, "22-starter-fails")
@@ -78,7 +78,7 @@ def test_learning_journey(live_server, page):
 
     page.keyboard.press("Control+Enter")
     page.get_by_role("heading", name="Lesson complete!").wait_for()
-    page.get_by_text("3 of 3 tests passed", exact=True).wait_for()
+    page.get_by_text("5 of 5 tests passed", exact=True).wait_for()
     assert page.get_by_text("What you learned:").count() == 1
     next_link = page.get_by_role("link", name="Next lesson: Numbers and arithmetic →")
     next_link.wait_for()

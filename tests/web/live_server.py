@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import requests
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from services.grader.report import Report, TestResult
+from services.grader.report import Report, RunResult, TestResult
 from tests.conftest import PASSWORD, csrf_token, login, register
 from tests.web.lessons_helpers import LESSON
 
@@ -142,7 +142,15 @@ class SlowSandbox:
     def __call__(self) -> SlowSandbox:  # the language registry holds factories
         return self
 
-    def grade(self, code: str, tests, limits) -> Report:
+    def grade(self, code: str, tests, limits, reference=None) -> Report:
+        self._take_time(code)
+        return Report(status="fail", tests=[TestResult("test_city_exists", "fail", "Variable city not found")])
+
+    def run(self, code: str, limits, stdin: str = "") -> RunResult:
+        self._take_time(code)
+        return RunResult("ok", output=stdin)
+
+    def _take_time(self, code: str) -> None:
         owner = code.splitlines()[0]
         with self._lock:
             self.runs += 1
@@ -153,7 +161,6 @@ class SlowSandbox:
         finally:
             with self._lock:
                 self._running[owner] -= 1
-        return Report(status="fail", tests=[TestResult("test_city_exists", "fail", "Variable city not found")])
 
 
 def code_of(learner: LiveLearner) -> str:

@@ -22,13 +22,14 @@ def test_a_failing_submission_reports_each_test_and_records_the_attempt(app, cli
     assert response.status_code == 200
     data = response.json
     assert data["status"] == "fail" and data["completed"] is False and data["attempts"] == 1
-    assert [t["status"] for t in data["tests"]] == ["fail", "fail", "fail"]
+    assert [t["status"] for t in data["tests"]] == ["fail"] * 5  # three visible tests, two hidden checks
+    assert [t["hidden"] for t in data["tests"]] == [False, False, False, True, True]
     assert data["tests"][0]["message"] == "Variable city not found"
-    assert data["summary"] == "0 of 3 tests passed."
+    assert data["summary"] == "0 of 5 tests passed."
     assert "Variable city not found" in data["html"]
     assert "solution" not in data and "Lisbon" not in response.get_data(as_text=True)
     attempt = events(app, learner.id, "attempt")
-    assert len(attempt) == 1 and attempt[0].detail == {"lesson_id": LESSON, "status": "fail", "passed": 0, "total": 3}
+    assert len(attempt) == 1 and attempt[0].detail == {"lesson_id": LESSON, "status": "fail", "passed": 0, "total": 5}
     progress = app.extensions["codelearn.store"].get_progress(learner.id, LESSON)
     assert progress.attempts == 1 and progress.first_attempt_at and not progress.completed
 
@@ -48,7 +49,7 @@ def test_the_form_fallback_re_renders_the_page_with_results_and_the_code(client,
     response = post_form(client, f"/learn/{LESSON}/submit", {"code": "city = 'Oslo'\n"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "1 of 3 tests passed" in page and "Variable population not found" in page
+    assert "1 of 5 tests passed" in page and "Variable population not found" in page
     assert "city = &#39;Oslo&#39;" in page  # the code is kept in the editor
     done = post_form(client, f"/learn/{LESSON}/submit", {"code": SOLUTION}).get_data(as_text=True)
     assert "Lesson complete!" in done and "Next lesson: Numbers and arithmetic" in done
