@@ -15,6 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
+from tests.conftest import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,12 +53,25 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "e2e-secret",
-                      "BCRYPT_ROUNDS": 4, "LOG_LEVEL": "WARNING"})
-    with LiveServer(app) as server:
-        yield server
-    app.extensions["codelearn.store"].close()
+def serve_app(tmp_path):
+    """Start the app with these settings on a loopback port; stopped after the test."""
+    started: list = []
+
+    def start(**settings) -> LiveServer:
+        app = create_app({"INSTANCE_PATH": str(tmp_path / f"instance-{len(started)}"), "SECRET_KEY": "e2e-secret",
+                          "BCRYPT_ROUNDS": 4, "LOG_LEVEL": "WARNING", **settings})
+        started.append(LiveServer(app).__enter__())
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.__exit__(None, None, None)
+        server.app.extensions["codelearn.store"].close()
+
+
+@pytest.fixture
+def live_server(serve_app):
+    return serve_app()
 
 
 @pytest.fixture(scope="session")
@@ -97,3 +111,26 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def viewport_shot(page, name: str) -> Path:
+    """What the learner sees without scrolling (the workbench scrolls on its own, so a full-page
+    shot cuts it off)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def log_in_learner(live_server, page, email: str = "grace@example.com", name: str = "Grace") -> None:
+    """A verified learner, logged in on `page` through the login form."""
+    accounts = live_server.app.extensions["codelearn.accounts"]
+    store = live_server.app.extensions["codelearn.store"]
+    with live_server.app.test_request_context():
+        user = accounts.register(email, PASSWORD, name, lambda token: "http://x/" + token)
+    store.update_user(user.id, verified=True)
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name=f"Hello, {name}!").wait_for()

@@ -6,29 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD, outbox
-from tests.e2e.conftest import ARTIFACTS, screenshot
+from tests.e2e.conftest import log_in_learner as _learner
+from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import viewport_shot as _viewport_shot
 
 pytestmark = pytest.mark.e2e
-
-
-def _viewport_shot(page, name: str) -> None:
-    """What the learner sees without scrolling (the workbench scrolls on its own, so a full-page
-    shot cuts it off)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def _learner(live_server, page) -> None:
-    accounts = live_server.app.extensions["codelearn.accounts"]
-    store = live_server.app.extensions["codelearn.store"]
-    with live_server.app.test_request_context():
-        user = accounts.register("grace@example.com", PASSWORD, "Grace", lambda token: "http://x/" + token)
-    store.update_user(user.id, verified=True)
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Email").fill("grace@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Hello, Grace!").wait_for()
 
 
 def test_learning_journey(live_server, page):
