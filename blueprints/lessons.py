@@ -244,13 +244,13 @@ def ai_hint(lesson_id: str):
     except ServiceError as exc:  # limits and outages: JSON gets the error, the form the page and its code
         if wants_json():
             raise
-        return _refused_page(lesson, code, exc)
+        return _refused_page(lesson, code, exc, stdin=_stdin())
     if wants_json():
         state = learning().state(current_user.id, lesson)
         return jsonify(text=answer.text, note=answer.note, remaining=answer.remaining, html=render_template(
             "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state,
             ai_hint=_ai_hint_view(answer), urls=lesson_urls(lesson.id)))
-    return _page(lesson, code=code, ai_hint=answer)
+    return _page(lesson, code=code, ai_hint=answer, stdin=_stdin())
 
 
 def _current_track():

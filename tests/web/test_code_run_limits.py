@@ -1,6 +1,6 @@
-"""Every path that runs a learner's code goes through one limiter: allowances are checked before any
-code runs, each path has its own budget, one learner has one run at a time, and a refusal keeps the
-learner's code. The real Grader stays; only its sandbox is a stand-in that takes a set time."""
+"""Every path that runs a learner's code (submit, Run, AI hint) goes through one limiter: allowances
+are checked before any code runs, each path has its own budget, one learner has one run at a time,
+and a refusal keeps the learner's code. The real Grader stays; only its sandbox is a stand-in that takes a set time."""
 
 from __future__ import annotations
 
@@ -86,10 +86,11 @@ def test_a_refused_ai_hint_on_the_plain_form_keeps_the_code_in_the_editor(app, c
     app.extensions["codelearn.ai"].settings.quotas["hint"] = 1
     reveal_authored_hints(client)
     assert post_form(client, f"/learn/{LESSON}/ai-hint", {"code": "city = 'Lima'\n"}).status_code == 200
-    page = post_form(client, f"/learn/{LESSON}/ai-hint", {"code": "city = 'Quito'\n"})
+    page = post_form(client, f"/learn/{LESSON}/ai-hint", {"code": "city = 'Quito'\n", "stdin": "typed"})
     text = html.unescape(page.get_data(as_text=True))
     assert page.status_code == 429 and page.headers["Retry-After"]
     assert "city = 'Quito'" in text and "hint requests per hour" in text
+    assert ">typed</textarea>" in text  # the Run button's input is kept too
     assert 'id="editor-form"' in text  # the lesson page, not an error page
     assert sandbox.runs == 1
 
@@ -118,7 +119,7 @@ def slow_sandbox(monkeypatch):
     return fake
 
 
-@pytest.mark.parametrize("action", ["ai-hint", "submit"])
+@pytest.mark.parametrize("action", ["ai-hint", "submit", "run"])
 def test_one_learner_on_12_parallel_connections_runs_one_sandbox(app, slow_sandbox, action):
     ada = live_learner(app, "ada@example.com")
     with serve(app) as base:
