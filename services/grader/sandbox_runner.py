@@ -214,10 +214,13 @@ class FedInput:
     """stdin for a plain run: the text the learner typed in the input box, line by line; then EOF."""
 
     def __init__(self, text):
-        self._lines = text.splitlines(keepends=True)
+        self._lines = text.replace("\r\n", "\n").splitlines(keepends=True)  # a browser's form sends CRLF
 
     def readline(self, size=-1):
-        return self._lines.pop(0) if self._lines else ""
+        line = self._lines.pop(0) if self._lines else ""
+        if line:  # echoed, as a terminal shows what was typed (and the Enter) after the prompt
+            sys.stdout.write(line if line.endswith("\n") else line + "\n")
+        return line
 
     def read(self, size=-1):
         text = "".join(self._lines)

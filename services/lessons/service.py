@@ -197,7 +197,8 @@ class LessonService:
     @staticmethod
     def _lesson_from_content(content: dict[str, Any], key: str) -> Lesson:
         data = {"order": 0, **content, "id": generated_id(key)}
-        lesson = Lesson.from_dict(data, source="ai")
-        # Generated lessons have no hidden checks yet (the generator writes visible tests only), so
-        # their reference is empty: graded as such, but not protected against hard-coding.
-        return lesson.with_reference(Reference(())) if not lesson.hidden else lesson
+        # Generated lessons are proved on their visible tests only: no reference observations exist
+        # for hidden checks, so any in the content are left out and the reference is empty - graded
+        # as such, but not protected against hard-coding (README, "The grader").
+        lesson = Lesson.from_dict({**data, "hidden": None}, source="ai")
+        return lesson.with_reference(Reference(()))

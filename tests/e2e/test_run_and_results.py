@@ -33,7 +33,7 @@ def test_run_with_input_shows_the_output_then_reopening_shows_the_last_results(l
     page.get_by_role("button", name="Run code").click()
     output = page.locator("#output pre.console")
     output.wait_for()
-    assert output.inner_text() == "Your name? Your city? Hello Ada from Lisbon!\n"
+    assert output.inner_text() == "Your name? Ada\nYour city? Lisbon\nHello Ada from Lisbon!\n"
     assert page.locator("[data-attempts-badge]").is_hidden()  # a run is not an attempt
     assert page.get_by_text("Run the tests to see which ones pass.").is_visible()
     viewport_shot(page, "40-run-output-1280")

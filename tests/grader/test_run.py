@@ -13,7 +13,7 @@ def test_input_reads_the_lines_given_then_eof(grader):
         "except EOFError:\n    print('no more input')\n"
     result = grader.run(code, stdin="Ada\n36\n")
     assert result.status == "ok"
-    assert result.output == "Name? Ada is 36\nno more input\n"
+    assert result.output == "Name? Ada\n36\nAda is 36\nno more input\n"  # the input echoed, as on a terminal
 
 
 def test_an_error_is_reported_with_the_output_so_far(grader):

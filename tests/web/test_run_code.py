@@ -25,7 +25,7 @@ def test_a_run_shows_what_the_code_printed_with_the_input_fed_to_input(client, l
     response = run_json(client)
     assert response.status_code == 200
     data = response.json
-    assert (data["status"], data["output"], data["busy"]) == ("ok", "Name? Ada is 36\n", False)
+    assert (data["status"], data["output"], data["busy"]) == ("ok", "Name? Ada\n36\nAda is 36\n", False)
     assert data["summary"] == "Your code ran."
     assert "Ada is 36" in data["html"] and "not graded" in data["html"]
 
@@ -58,7 +58,7 @@ def test_the_plain_form_re_renders_the_page_with_the_output_the_code_and_the_inp
     response = post_form(client, f"/learn/{LESSON}/run", {"code": GREETER, "stdin": "Grace\r\n85\r\n"})
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
-    assert "Name? Grace is 85" in page
+    assert "Name? Grace\n85\nGrace is 85" in page  # the input echoed, as on a terminal
     assert "name = input('Name? ')" in page  # the code stays in the editor
     assert '<details class="stdin" open>' in page and ">Grace\n85\n</textarea>" in page
 
