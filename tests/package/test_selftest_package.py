@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from scripts.package_harness import FUNCTION_MEMORY_MB, PackageProcess, lambda_environment
-from services.grader.limits import wall_seconds_for
+from services.grader.limits import Limits, wall_seconds_for
 from tests.lambda_.events import URL_HOST, http_event, rest_event
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYPACKAGESELFTEST"
@@ -39,7 +39,8 @@ def test_the_package_answers_the_selftest_and_serves_http_lookalikes_as_pages(ta
     assert {"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "CODELEARN_SECRET_KEY"} <= set(
         answer["secrets_in_server_environment"])
     # The grader the function runs: its wall limit follows the function's memory.
-    assert answer["limits"]["wall_seconds"] == wall_seconds_for(2, memory_mb=FUNCTION_MEMORY_MB, queue_seconds=10)
+    assert answer["limits"]["wall_seconds"] == wall_seconds_for(
+        Limits().cpu_seconds, memory_mb=FUNCTION_MEMORY_MB, queue_seconds=10)
     text = json.dumps(answer)
     for secret in (SECRET, SESSION_TOKEN, "package-selftest-signing-key"):
         assert secret not in text
