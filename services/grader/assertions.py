@@ -16,6 +16,7 @@ EXPLAIN_COMPARE = "@explain_compare"
 EXPLAIN_CALL = "@explain_call"
 EXPLAIN_NOT = "@explain_not"
 EXPLAIN_VALUE = "@explain_value"
+EXPLAIN_MESSAGE = "@explain_message"
 
 _OPERATORS = {
     ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
@@ -40,7 +41,11 @@ class _AssertRewriter(ast.NodeTransformer):
         return ast.Constant(value=" ".join(segment.split()))
 
     def visit_Assert(self, node: ast.Assert) -> ast.stmt:
-        if node.msg is not None:
+        if node.msg is not None and self._single_compare(node.test):
+            # The author's message and the values compared, as unittest shows both.
+            test, compared = self._explained(node.test)
+            explanation = _call(EXPLAIN_MESSAGE, [compared, node.msg])
+        elif node.msg is not None:
             test, explanation = node.test, node.msg
         else:
             test, explanation = self._explained(node.test)
@@ -51,8 +56,13 @@ class _AssertRewriter(ast.NodeTransformer):
         rewritten = ast.If(test=ast.UnaryOp(op=ast.Not(), operand=test), body=[failure], orelse=[])
         return ast.copy_location(rewritten, node)
 
+    @staticmethod
+    def _single_compare(test: ast.expr) -> bool:
+        return isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _OPERATORS
+
     def _explained(self, test: ast.expr) -> tuple[ast.expr, ast.expr]:
-        if isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _OPERATORS:
+        if self._single_compare(test):
+            assert isinstance(test, ast.Compare)
             left_store, left = self._hold(test.left)
             right_store, right = self._hold(test.comparators[0])
             op = _OPERATORS[type(test.ops[0])]

@@ -250,13 +250,63 @@ def _safe_str(value):
         return "<unprintable>"
 
 
+_NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<", "is": "is not",
+            "is not": "is", "in": "not in", "not in": "in"}
+_NAMESPACE_DUMPS = ("globals()", "locals()", "vars()", "dir()")
+
+
+class _Compared:
+    """What a failed comparison saw, for a message the author wrote (see explain_message)."""
+
+    def __init__(self, left, op, right, left_text, right_text):
+        self.left, self.op, self.right = left, op, right
+        self.texts = (left_text, right_text)
+
+    def __str__(self):  # the pytest-like form, when no author's message goes with it
+        lines = [f"assert {_safe_repr(self.left)} {self.op} {_safe_repr(self.right)}"]
+        for value, text in ((self.left, self.texts[0]), (self.right, self.texts[1])):
+            shown = _safe_repr(value)
+            if text != shown:
+                lines.append(f"  where {shown} = {_short(text, REPR_CHARS)}")
+        return "\n".join(lines + _differences(self.left, self.op, self.right))
+
+
 def explain_compare(left, op, right, left_text, right_text):
-    lines = [f"assert {_safe_repr(left)} {op} {_safe_repr(right)}"]
-    for value, text in ((left, left_text), (right, right_text)):
-        shown = _safe_repr(value)
-        if text != shown:
-            lines.append(f"  where {shown} = {_short(text, REPR_CHARS)}")
-    return "\n".join(lines)
+    return _Compared(left, op, right, left_text, right_text)  # str() of it is the message
+
+
+def explain_message(compared, message):
+    """The author's message with the values compared first: `'Hello World!' != 'Hello, World!'`. Not
+    when a side is the namespace itself (`'city' in globals()`): that would be a dump, not a help."""
+    message = _safe_str(message)
+    if type(compared) is not _Compared:  # cannot happen for rewritten asserts; be safe
+        return message
+    if any(dump in text for text in compared.texts for dump in _NAMESPACE_DUMPS):
+        return message
+    seen = f"{_safe_repr(compared.left)} {_NEGATED.get(compared.op, 'vs')} {_safe_repr(compared.right)}"
+    return "\n".join([seen, *_differences(compared.left, compared.op, compared.right), message])
+
+
+def _differences(left, op, right):
+    """For `==` on two strings, lists or tuples: where they first differ, and their lengths."""
+    try:
+        kind = type(left)
+        if op != "==" or kind is not type(right) or kind not in (str, list, tuple):
+            return []
+        shortest = min(len(left), len(right))
+        first = next((i for i in range(shortest) if not left[i] == right[i]), None)  # noqa: SIM201 - the ==  the test used
+        lines = []
+        if first is not None and kind is str:
+            lines.append(f"first difference at index {first}: {left[first]!r} != {right[first]!r} "
+                         f"({_short(repr(left[max(0, first - 10):first + 10]), 40)} vs "
+                         f"{_short(repr(right[max(0, first - 10):first + 10]), 40)})")
+        elif first is not None and shortest > 3:
+            lines.append(f"first difference at index {first}: {_safe_repr(left[first])} != {_safe_repr(right[first])}")
+        if len(left) != len(right):
+            lines.append(f"lengths differ: {len(left)} != {len(right)}")
+        return lines
+    except BaseException:  # learner objects inside may refuse to be compared or measured
+        return []
 
 
 _DATA_TYPES = (type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset)
@@ -474,6 +524,7 @@ def _run_tests(run, job):
     namespace.update({
         "@AssertionError": _AssertionError, "@explain_compare": explain_compare,
         "@explain_call": explain_call, "@explain_not": explain_not, "@explain_value": explain_value,
+        "@explain_message": explain_message,
         "rerun": lambda **overrides: _rerun(job["code"], overrides),  # after the learner's names: ours wins
     })
     module_error = None

@@ -62,7 +62,7 @@ def test_wrong_type_gets_the_seeds_second_message(grader):
     ("assert isinstance(add(1, 2), str)", "assert isinstance(3, str)"),
     ("assert not add(1, 2)", "assert not 3\n  where 3 = add(1, 2)"),
     ("assert add(0, 0)", "assert 0\n  where 0 = add(0, 0)"),
-    ("assert add(1, 2) == 4, 'add is wrong'", "add is wrong"),
+    ("assert add(1, 2) == 4, 'add is wrong'", "3 != 4\nadd is wrong"),  # the values, then the message
 ])
 def test_assertion_messages_are_pytest_like(grader, assertion, expected):
     report = grader.grade("def add(a, b):\n    return a + b\n", one_test(assertion))
@@ -399,3 +399,29 @@ def test_loading_that_runs_out_of_cpu_says_so():
         "while True:\n    pass\n", ["def test_x():\n    pass"])
     assert report.status == "timeout"
     assert report.message == "Your code used more than 1 second of CPU time while it was being loaded and was stopped."
+
+
+# --- messages: the author's words and what the code returned ---------------------------------------
+
+def test_a_custom_message_comes_with_the_values_compared(grader):
+    code = "def greet():\n    return 'Hello World!'\n"
+    report = grader.grade(code, one_test("assert greet() == 'Hello, World!', 'greet() should greet the world'"))
+    assert report.tests[0].message == ("'Hello World!' != 'Hello, World!'\n"
+                                       "first difference at index 5: ' ' != ',' ('Hello World!' vs 'Hello, World!')\n"
+                                       "lengths differ: 12 != 13\n"
+                                       "greet() should greet the world")
+
+
+def test_long_sequences_say_where_they_first_differ_and_their_lengths(grader):
+    code = "def squares():\n    return [n * n for n in range(40)] + [1]\n"
+    expected = [n * n for n in range(40)]
+    expected[31] = 967
+    report = grader.grade(code, one_test(f"assert squares() == {expected!r}"))
+    message = report.tests[0].message
+    assert "first difference at index 31: 961 != 967" in message
+    assert "lengths differ: 41 != 40" in message
+
+
+def test_a_check_against_the_namespace_shows_the_message_only(grader):
+    report = grader.grade("x = 1\n", one_test("assert 'population' in globals(), 'Variable population not found'"))
+    assert report.tests[0].message == "Variable population not found"
