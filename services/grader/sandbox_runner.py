@@ -54,6 +54,8 @@ def _on_sigxcpu(signum, frame):
 
 
 SOLUTION_FILENAME = "<solution>"
+TEST_FILENAME = "<test>"  # replaced in main() by the name challenge.py compiles the tests under
+_EMFILE = 24
 MESSAGE_CHARS = 1000
 REPR_CHARS = 160
 TRUNCATED = "\n... [output truncated]"
@@ -348,15 +350,23 @@ def _describe_unsafe(exc, memory_mb):
         text = "SystemExit: the code called exit()"
     elif isinstance(exc, _RecursionError):
         text = "RecursionError: maximum recursion depth exceeded"
+    elif isinstance(exc, OSError) and exc.errno == _EMFILE:  # RLIMIT_NOFILE is 0: no file can be opened
+        text = "OSError: files are not part of this exercise: the code runs without a file system, so open() fails"
     else:
         detail = _safe_str(exc)
         text = f"{kind}: {detail}" if detail else kind
     line = None
+    last_file = None
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == SOLUTION_FILENAME:
+        last_file = tb.tb_frame.f_code.co_filename
+        if last_file == SOLUTION_FILENAME:
             line = tb.tb_lineno
         tb = tb.tb_next
+    if type(exc) is NameError and last_file == TEST_FILENAME and type(exc.name) is str:
+        # The test asked for a name the learner's code never defined (not a typo inside their code).
+        return _short(f"Your code does not define `{exc.name}`. Check the spelling; did you print the answer "
+                      "instead of returning it?", MESSAGE_CHARS)
     if line is not None:
         text += f" (line {line} of your code)"
     return _short(text, MESSAGE_CHARS)
@@ -625,6 +635,8 @@ def main():
     _prepare_imports(job)
     mac = _blake2.blake2b(key=job.pop("nonce"), digest_size=16)
     _lock_down(job)
+    global TEST_FILENAME
+    TEST_FILENAME = job["test_filename"]
     run = _Run(job, mac)
     del mac
     _signal.signal(_signal.SIGXCPU, _on_sigxcpu)  # each slice's soft CPU limit ends the call, not the run

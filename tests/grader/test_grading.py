@@ -87,7 +87,19 @@ def test_error_in_learner_code_names_type_and_learners_line(grader):
 def test_error_in_test_code_for_a_missing_function(grader):
     report = grader.grade("x = 1\n", one_test("assert add(1, 2) == 3"))
     assert report.tests[0].status == "error"
-    assert report.tests[0].message == "NameError: name 'add' is not defined"
+    assert report.tests[0].message == ("Your code does not define `add`. Check the spelling; did you print the "
+                                       "answer instead of returning it?")
+
+
+def test_a_name_error_inside_the_learners_code_keeps_its_line(grader):
+    report = grader.grade("def add(a, b):\n    return a + c\n", one_test("assert add(1, 2) == 3"))
+    assert report.tests[0].message == "NameError: name 'c' is not defined (line 2 of your code)"
+
+
+def test_open_says_files_are_not_part_of_the_exercise(grader):
+    report = grader.grade("def read():\n    return open('data.txt').read()\n", one_test("assert read() == ''"))
+    assert report.tests[0].message == ("OSError: files are not part of this exercise: the code runs without a file "
+                                       "system, so open() fails (line 2 of your code)")
 
 
 def test_syntax_error_points_at_the_learners_line_with_a_caret(grader):

@@ -172,13 +172,13 @@ CASES = [
     Case("100_mb_to_fds_1_and_2", "import os\nfor _ in range(800):\n    os.write(1, b'x' * 65536)\n"
          "    os.write(2, b'y' * 65536)\n" + CORRECT_SOLUTION, "pass", lambda r: r.output == ""),
     Case("one_big_file", "with open('big.bin', 'wb') as f:\n    f.write(b'x' * 10 ** 9)\n", "error",
-         message_has("Too many open files")),
+         message_has("files are not part of this exercise")),
     Case("many_small_files", "for i in range(100000):\n    open(f'f{i}.txt', 'w').write('x')\n", "error",
-         message_has("Too many open files")),
+         message_has("files are not part of this exercise")),
     Case("read_parent_environ", "import os\nleak = open(f'/proc/{os.getppid()}/environ', 'rb').read()\n",
-         "error", message_has("Too many open files")),
+         "error", message_has("files are not part of this exercise")),
     Case("read_parent_memory", "import os\nleak = open(f'/proc/{os.getppid()}/mem', 'rb').read(100)\n",
-         "error", message_has("Too many open files")),
+         "error", message_has("files are not part of this exercise")),
     Case("read_every_processes_environ",
          "found = []\nfor pid in range(1, 5000):\n    try:\n"
          "        found.append(open(f'/proc/{pid}/environ', 'rb').read())\n    except OSError:\n        pass\n"
