@@ -48,3 +48,62 @@ def test_trivial_solution_lines_do_not_block_hints():
         "def f(x):\n    pass\n    return None\n",
     )
     assert ok
+
+
+# --- the answer gate: normalised text, policies, behaviour, conversations, bad input ------------------
+
+@pytest.mark.parametrize(
+    "hint",
+    [
+        "End with `return smallest, largest, sum(values) / len(values)`.",  # renamed
+        "The mean is `sum(numbers)/len(numbers)`.",                           # part of a line, spacing
+        "Use mean = sum(nums) / len(nums) for the last value.",             # renamed, assigned
+    ],
+)
+def test_normalised_reference_lines_are_rejected(hint):
+    ok, why = check_hint(hint, SOLUTION)
+    assert not ok and "reference solution" in why
+
+
+def test_policies_per_surface():
+    long_answer = "Sets keep each value once. " * 40  # ~1,100 characters
+    assert check_hint(long_answer, SOLUTION)[0] is False
+    assert check_hint(long_answer, SOLUTION, policy="chat") == (True, "")
+    with pytest.raises(ValueError):
+        check_hint("hello", SOLUTION, policy="nonsense")
+
+
+def test_chat_may_quote_the_learners_own_lines():
+    learner = "def summarize(numbers):\n    smallest = min(numbers)\n    largest = min(numbers)\n"
+    answer = ("Look at your lines:\n```python\n    smallest = min(numbers)\n    largest = min(numbers)\n```\n"
+              "Is the second one what you meant?")
+    assert check_hint(answer, SOLUTION, learner_code=learner, policy="chat") == (True, "")
+    assert check_hint(answer, SOLUTION, learner_code=learner, policy="hint")[0] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("x" * 1_000_000, "longer than"),
+        ("def summarize(numbers):\n    return min(numbers), max(numbers), 0\n", "more than one line of code"),
+        ("tricky \ud800 surrogate", "not readable text"),
+        (b"\xff\xfe not utf-8", "not readable text"),
+        (None, "not readable text"),
+    ],
+)
+def test_bad_input_gets_a_clear_verdict(text, reason):
+    ok, why = check_hint(text, SOLUTION)
+    assert not ok and reason in why
+
+
+def test_utf8_bytes_are_read():
+    assert check_hint("Sets keep each value once. ✓".encode(), SOLUTION) == (True, "")
+
+
+def test_behaviour_needs_tests_and_a_grader():
+    class Exploding:
+        def grade(self, *args, **kwargs):
+            raise AssertionError("no tests given: nothing may run")
+
+    assert check_hint("Try `x = len(numbers) + 1`", SOLUTION, grader=Exploding()) == (True, "")
