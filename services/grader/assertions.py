@@ -24,6 +24,9 @@ _OPERATORS = {
 }
 
 
+_RAISES_CONTEXTS = ("pytest.raises", "self.assertRaises", "self.assertRaisesRegex")
+
+
 class _AssertRewriter(ast.NodeTransformer):
     def __init__(self, source: str) -> None:
         self._source = source
@@ -55,6 +58,18 @@ class _AssertRewriter(ast.NodeTransformer):
         )
         rewritten = ast.If(test=ast.UnaryOp(op=ast.Not(), operand=test), body=[failure], orelse=[])
         return ast.copy_location(rewritten, node)
+
+    def visit_With(self, node: ast.With) -> ast.stmt:
+        """`with pytest.raises(E):` / `with self.assertRaises(E):` learn the source of their body, so the
+        shims (test_styles.py) can say "expected E to be raised by f(-1); nothing was raised"."""
+        self.generic_visit(node)
+        body = "; ".join(self._text(statement).value for statement in node.body if isinstance(statement, ast.Expr))
+        for item in node.items:
+            call = item.context_expr
+            if isinstance(call, ast.Call) and ast.unparse(call.func) in _RAISES_CONTEXTS and body \
+                    and not any(k.arg == "_source" for k in call.keywords):
+                call.keywords.append(ast.keyword(arg="_source", value=ast.Constant(body[:120])))
+        return node
 
     @staticmethod
     def _single_compare(test: ast.expr) -> bool:

@@ -13,6 +13,7 @@ import marshal
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from services.grader.assertions import rewrite_asserts
@@ -96,20 +97,85 @@ def _compile(key: tuple[Any, ...]) -> tuple[tuple[str, ...], bytes]:
             items.append(("probe", name, code))
             continue
         tree = _parse(test, position)
-        defined = [
-            node.name for node in tree.body
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test")
-        ]
-        if not defined:
-            raise InvalidTests(f"Test {position} does not define a test function (def test_...).")
-        names.extend(defined)
+        collected = _collect(tree, position)
+        if not collected:
+            raise InvalidTests(f"Test {position} does not define a test function (def test_...) "
+                               "or a unittest TestCase class (class Test...).")
+        if _imports_a_test_style(tree) and not any(item[0] == "styles" for item in items):
+            items.insert(0, ("styles", None, _styles_code()))
+        names.extend(name for _, name, _ in collected)
         code = compile(rewrite_asserts(tree, test), TEST_FILENAME, "exec", dont_inherit=True)
         items.append(("module", None, code))
-        items.extend(("test", name, None) for name in defined)
+        items.extend(collected)
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise InvalidTests(f"Two tests share the name {duplicates[0]!r}.")
     return tuple(names), marshal.dumps(items)
+
+
+# How many results a unittest subTest may add beyond the collected names, per submission.
+MAX_SUBRESULTS = 50
+_STYLE_MODULES = ("pytest", "unittest")
+
+
+def _collect(tree: ast.Module, position: int) -> list[tuple[str, str, Any]]:
+    """The results one test source gives, as the runner's items: (kind, report name, what to run)."""
+    collected: list[tuple[str, str, Any]] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+            cases = _parametrize(node, position)
+            if cases is None:
+                collected.append(("test", node.name, None))
+            else:
+                collected.extend(("param", f"{node.name}[{case_id}]", (node.name, args)) for case_id, args in cases)
+        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            collected.extend(
+                ("case", f"{node.name}.{method.name}", (node.name, method.name)) for method in node.body
+                if isinstance(method, ast.FunctionDef) and method.name.startswith("test"))
+    return collected
+
+
+def _parametrize(function: ast.FunctionDef, position: int) -> list[tuple[str, tuple]] | None:
+    """`@pytest.mark.parametrize("a, b", [(1, 2), ...])` with literal values: (id, arguments) per case."""
+    for decorator in function.decorator_list:
+        if not (isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "pytest.mark.parametrize"):
+            continue
+        try:
+            argnames = ast.literal_eval(decorator.args[0])
+            values = ast.literal_eval(decorator.args[1])
+            ids = next((ast.literal_eval(k.value) for k in decorator.keywords if k.arg == "ids"), None)
+        except (ValueError, IndexError, TypeError, SyntaxError):
+            raise InvalidTests(f"Test {position}: parametrize needs its names and values written as "
+                               "literals") from None
+        names = [n.strip() for n in argnames.split(",")] if isinstance(argnames, str) else list(argnames)
+        cases = []
+        for index, value in enumerate(values):
+            args = tuple(value) if len(names) > 1 else (value,)
+            if len(args) != len(names):
+                raise InvalidTests(f"Test {position}: parametrize case {index + 1} has {len(args)} values "
+                                   f"for {len(names)} names")
+            case_id = ids[index] if ids else "-".join(
+                str(arg) if arg is None or isinstance(arg, bool | int | float | str) else f"{name}{index}"
+                for name, arg in zip(names, args, strict=True))
+            cases.append((str(case_id), args))
+        return cases
+    return None
+
+
+def _imports_a_test_style(tree: ast.Module) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in _STYLE_MODULES for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _STYLE_MODULES:
+            return True
+    return False
+
+
+@functools.cache
+def _styles_code() -> Any:
+    """test_styles.py compiled once per process; it runs in the sandbox only."""
+    path = Path(__file__).with_name("test_styles.py")
+    return compile(path.read_text(encoding="utf-8"), "<test styles>", "exec", dont_inherit=True)
 
 
 def _parse(source: str, position: int) -> ast.Module:

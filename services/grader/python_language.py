@@ -9,7 +9,15 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from services.grader.challenge import HIDDEN_PREFIX, PreparedTests, Probe, is_plain, plain_equal, prepare_tests
+from services.grader.challenge import (
+    HIDDEN_PREFIX,
+    MAX_SUBRESULTS,
+    PreparedTests,
+    Probe,
+    is_plain,
+    plain_equal,
+    prepare_tests,
+)
 from services.grader.errors import InvalidTests
 from services.grader.limits import Limits
 from services.grader.preload import get_manifest
@@ -132,14 +140,23 @@ def build_report(raw: RawRun, prepared: PreparedTests, limits: Limits,
         return _all_tests(prepared, "error", "Your code raised an error while it was being loaded: "
                           + load[2], NOT_RUN_AFTER_LOAD_ERROR, output=load[3])
     tests: list[TestResult] = []
-    names = iter(prepared.names)
-    for record, expected_name in zip(results, names, strict=False):
+    position = subresults = 0  # the next expected name; extra results of unittest subTests seen
+    for record in results:
+        if position >= len(prepared.names):
+            raw.tampered = True
+            break
+        expected_name = prepared.names[position]
+        if _is_subresult(record, expected_name) and subresults < MAX_SUBRESULTS:
+            subresults += 1
+            tests.append(TestResult(str(record[1]), "fail", str(record[3]), str(record[4])))
+            continue
         test = _test_result(record, expected_name, prepared, reference)
         if test is None:
             raw.tampered = True
             break
         tests.append(test)
-    finished = raw.finished and not raw.tampered and len(tests) == len(prepared.names)
+        position += 1
+    finished = raw.finished and not raw.tampered and position == len(prepared.names)
     output = load[3] if load is not None and load[0] == "load" else ""
     if finished:
         status = "pass" if tests and all(t.status == "pass" for t in tests) else "fail"
@@ -150,10 +167,15 @@ def build_report(raw: RawRun, prepared: PreparedTests, limits: Limits,
                           + ("; the other tests ran." if len(slow) == 1 else f", and {len(slow) - 1} more."))
         return Report(status=status, tests=tests, output=output)
     status, message, current = _why_unfinished(raw, limits)
-    done = len(tests)
-    for position, name in enumerate(prepared.names[done:]):
-        tests.append(TestResult(name, "error", current if position == 0 else NOT_RUN, hidden=name in prepared.hidden))
+    for index, name in enumerate(prepared.names[position:]):
+        tests.append(TestResult(name, "error", current if index == 0 else NOT_RUN, hidden=name in prepared.hidden))
     return Report(status=status, tests=tests, message=message, output=output)
+
+
+def _is_subresult(record: tuple, expected_name: str) -> bool:
+    """`Class.test[n=3]`: a failed subTest variation, reported just before its method's own result."""
+    return (record[0] == "result" and len(record) == 5 and record[2] == "fail" and "." in expected_name
+            and str(record[1]).startswith(expected_name + "[") and str(record[1]).endswith("]"))
 
 
 def _test_result(record: tuple, expected_name: str, prepared: PreparedTests,

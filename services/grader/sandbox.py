@@ -44,7 +44,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
-from services.grader.challenge import HIDDEN_FUNCTION, TEST_FILENAME
+from services.grader.challenge import HIDDEN_FUNCTION, MAX_SUBRESULTS, TEST_FILENAME
 from services.grader.limits import Limits
 from services.grader.plain import NOT_PLAIN, from_tagged
 from services.grader.preload import ALLOWED_BUILTIN_MODULES, INTERPRETER_FLAGS, PRELOADED_MODULES, Manifest
@@ -102,6 +102,7 @@ def run_sandbox(
             "manifest_fd": manifest.fd, "manifest_size": manifest.size,
             "available": ", ".join(PRELOADED_MODULES), "builtins": ALLOWED_BUILTIN_MODULES,
             "hidden_function": HIDDEN_FUNCTION, "test_filename": TEST_FILENAME, "stdin": stdin,
+            "max_subresults": MAX_SUBRESULTS,
             "uid": user.uid, "gid": user.gid,
             "output_bytes": limits.output_bytes, "memory_mb": limits.memory_mb,
             "cpu_seconds": limits.cpu_seconds, "test_cpu_seconds": min(limits.test_cpu_seconds, limits.cpu_seconds),
@@ -250,7 +251,7 @@ class RecordReader:
     def __init__(self, nonce: bytes, cap: int, expected_records: int) -> None:
         self._nonce = nonce
         self._cap = cap
-        self._max_records = expected_records + 2  # plus "ready" and "done"
+        self._max_records = expected_records + 2 + MAX_SUBRESULTS  # "ready", "done", subTest results
         self._pending = bytearray()
         self._seen = 0
         self.records: list[tuple[Any, ...]] = []

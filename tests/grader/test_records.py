@@ -16,6 +16,7 @@ import pytest
 
 from services.grader import Limits, Probe
 from services.grader import sandbox as sandbox_module
+from services.grader.challenge import MAX_SUBRESULTS
 from services.grader.sandbox import RecordReader, decode_record, record_cap
 from services.grader.sandbox_runner import to_json
 from tests.grader.hostile_records import HOSTILE_RECORDS
@@ -109,10 +110,13 @@ def test_records_with_a_wrong_mac_or_out_of_order_stop_the_reading():
 
 
 def test_more_records_than_the_tests_can_produce_are_refused():
+    """One record per expected item, plus "ready", "done" and at most MAX_SUBRESULTS subTest results."""
     reader = RecordReader(NONCE, CAP, expected_records=1)
-    lines = [b'[0,"ready"]', b'[1,"load","ok","",""]', b'[2,"result","t","pass","",""]']
+    allowed = 1 + 2 + MAX_SUBRESULTS
+    lines = [b'[0,"ready"]', b'[1,"load","ok","",""]'] + [
+        b'[%d,"result","t","pass","",""]' % seq for seq in range(2, allowed)]
     assert all(reader.feed(signed(line) + b"\n") for line in lines)
-    assert not reader.feed(signed(b'[3,"result","t","pass","",""]') + b"\n")
+    assert not reader.feed(signed(b'[%d,"result","t","pass","",""]' % allowed) + b"\n")
     assert reader.tampered
 
 
