@@ -17,7 +17,8 @@ HIDDEN_KEYS = frozenset({"name", "about", "check", "compare"})
 TODO_MARKER = "TODO"
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 _CONCEPT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_TEST_NAME = re.compile(r"^def (test_\w+)\(\):", re.MULTILINE)
+# A test source defines test functions or a unittest TestCase class (the grader collects them).
+_TEST_NAME = re.compile(r"^(?:def (test_\w+)\(|class (Test\w*)\b)", re.MULTILINE)
 # Fields where an unfinished skeleton leaves TODO markers; a starter may legitimately say "# TODO".
 _PROSE_FIELDS = ("title", "topic", "lesson", "challenge", "solution")
 
@@ -103,17 +104,17 @@ def validate_lesson(
 def _test_problems(tests: list[str], parse_code: bool = True) -> list[str]:
     problems, names = [], []
     for number, source in enumerate(tests, 1):
-        match = _TEST_NAME.match(source)
-        if not match:
-            problems.append(f"test {number} must start with `def test_<name>():`")
+        found = [m.group(1) or m.group(2) for m in _TEST_NAME.finditer(source)]
+        if not found:
+            problems.append(f"test {number} must define `def test_<name>():` or a `class Test...` TestCase")
             continue
-        names.append(match.group(1))
+        names.extend(found)
         if not parse_code:
             continue
         try:
             ast.parse(source)
         except SyntaxError as exc:
-            problems.append(f"test {number} ({match.group(1)}) has a syntax error: {exc.msg} (line {exc.lineno})")
+            problems.append(f"test {number} ({found[0]}) has a syntax error: {exc.msg} (line {exc.lineno})")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         problems.append(f"test names are repeated: {', '.join(duplicates)}")

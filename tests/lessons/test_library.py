@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from services.lessons.library import STALE_REFERENCE, LessonLibrary
 from services.lessons.model import LEVELS
 from services.lessons.schema import validate_lesson
@@ -47,7 +49,7 @@ def test_validation_names_each_problem():
     broken = {**data, "tests": ["assert True", "def test_a():\n    assert (", "def test_a():\n    pass"],
               "concepts": ["Bad Slug"], "order": 0}
     problems = " | ".join(validate_lesson(broken))
-    assert "test 1 must start with `def test_<name>():`" in problems
+    assert "test 1 must define `def test_<name>():` or a `class Test...` TestCase" in problems
     assert "syntax error" in problems
     assert "lowercase-hyphen" in problems
     assert "`order` must be a positive whole number" in problems
@@ -73,3 +75,13 @@ def test_app_start_up_does_not_import_the_markdown_tools():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                          cwd=str(CONTENT.parents[1])).stdout
     assert out.strip() == "[]"  # imported on the first lesson render instead (cold starts stay short)
+
+
+def test_a_lesson_may_write_its_tests_in_unittest_style(lessons_dir):
+    from services.lessons.schema import validate_lesson
+
+    data = json.loads((lessons_dir / "python" / "beginner" / "numbers.json").read_text())
+    data["tests"] = data["tests"][:2] + [
+        "import unittest\n\nclass TestPizzas(unittest.TestCase):\n    def test_pizzas(self):\n"
+        "        self.assertEqual(pizzas, 9)\n"]
+    assert validate_lesson(data, stem="numbers", folder_level="beginner") == []
