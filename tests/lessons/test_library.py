@@ -78,8 +78,6 @@ def test_app_start_up_does_not_import_the_markdown_tools():
 
 
 def test_a_lesson_may_write_its_tests_in_unittest_style(lessons_dir):
-    from services.lessons.schema import validate_lesson
-
     data = json.loads((lessons_dir / "python" / "beginner" / "numbers.json").read_text())
     data["tests"] = data["tests"][:2] + [
         "import unittest\n\nclass TestPizzas(unittest.TestCase):\n    def test_pizzas(self):\n"
