@@ -18,6 +18,7 @@ from services.ai.tasks import TASKS
 from services.clock import Clock, utcnow
 
 LESSON_VIEWS = "Lesson views"  # ledger feature the lesson pages write, one row per view source
+GATE_REJECTIONS = "Answer gate"  # ledger feature of AI answers the gate refused, one row per kind
 
 
 @dataclass
@@ -58,6 +59,11 @@ class CostSummary:
     emergency: EmergencyState
     prices: list[ModelPrice]
     task_models: dict[str, str]
+    gate_rejections: dict[str, int] = field(default_factory=dict)  # kind -> AI answers refused
+
+    @property
+    def gate_rejections_total(self) -> int:
+        return sum(self.gate_rejections.values())
 
     @property
     def no_model_share(self) -> float:
@@ -72,6 +78,11 @@ class CostSummary:
     @property
     def over_budget(self) -> bool:
         return self.projection_usd > self.budget_usd
+
+
+def record_gate_rejection(store: Store, kind: str, *, clock: Clock = utcnow) -> None:
+    """One AI answer the answer gate refused, counted by the kind of its reason."""
+    store.add_usage(UsageRecord(day=clock().date(), feature=GATE_REJECTIONS, model=kind, calls=1))
 
 
 def record_lesson_view(store: Store, source: str, *, clock: Clock = utcnow) -> None:
@@ -133,7 +144,11 @@ def cost_summary(budget: Budget, settings: AISettings, now: datetime, days: int 
     by_day = {start + timedelta(days=n): DayRow(start + timedelta(days=n)) for n in range((end - start).days + 1)}
     features: dict[str, FeatureRow] = defaultdict(lambda: FeatureRow(""))
     views = views_free = cache_hits = generations = 0
+    rejections: Counter[str] = Counter()
     for row in rows:
+        if row.feature == GATE_REJECTIONS:  # no call, no cost: counted apart from the features
+            rejections[row.model] += row.calls
+            continue
         day = by_day.setdefault(row.day, DayRow(row.day))
         feature = features[row.feature]
         feature.feature = row.feature
@@ -173,4 +188,5 @@ def cost_summary(budget: Budget, settings: AISettings, now: datetime, days: int 
         emergency=budget.emergency(),
         prices=list(MODELS.values()),
         task_models={task: settings.model_for(task) for task in TASK_NAMES},
+        gate_rejections=dict(sorted(rejections.items())),
     )

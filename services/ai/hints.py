@@ -1,8 +1,10 @@
 """AI hints: after the authored hints, at most N model hints per learner per lesson, each checked.
 
 The prompt gets the challenge, the failing tests and their messages, the authored hints already shown
-and the learner's code - never the reference solution. A hint that fails `check_hint` is regenerated
-once, then replaced by the offline hint (derived from the failing test), then by a generic one.
+and the learner's code - never the reference solution. Every hint passes the answer gate
+(`check_hint`, with the lesson's tests and reference when a grader is given, so its code is run):
+one refused is regenerated once with the reason, then replaced by the offline hint (derived from the
+failing test), then by a generic one. Each refusal is counted in the usage ledger by its kind.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dal.base import Store
+from services.ai.cost_report import record_gate_rejection
 from services.ai.errors import AIUnavailable, ProviderError
-from services.ai.hint_check import check_hint
+from services.ai.hint_check import check_hint, rejection_kind
 from services.ai.models import OFFLINE
 from services.ai.offline_hints import failing_tests
 from services.ai.service import NOTE_OFFLINE, AIService
@@ -55,9 +58,12 @@ def next_ai_hint(
     code: str,
     report: Any,
     max_ai_hints: int | None = None,
+    grader: Any = None,
+    reference: Any = None,
 ) -> HintAnswer:
     """The learner's next AI hint for `lesson` (library format) given the grader's `report` (a Report or
-    its to_dict()). Raises AIHintLimitReached, or QuotaExceeded from the service."""
+    its to_dict()). With a `grader` the gate runs the hint's code against the lesson's tests and
+    `reference`. Raises AIHintLimitReached, or QuotaExceeded from the service."""
     limit = ai_service.settings.ai_hints_per_lesson if max_ai_hints is None else max_ai_hints
     left = ai_hints_left(store, user_id, lesson["id"], limit)
     if left <= 0:
@@ -69,16 +75,39 @@ def next_ai_hint(
         "code": code or "# (empty)",
         "hints_shown": list(lesson.get("hints", [])),
     }
-    text, source, note = _checked_hint(ai_service, payload, solution, user_id)
+    gate = _Gate(ai_service, store, solution, tests=tuple(lesson.get("tests", ())) if grader is not None else (),
+                 learner_code=code or lesson.get("starter", ""), grader=grader, reference=reference)
+    text, source, note = _checked_hint(ai_service, payload, gate, user_id)
     store.record_hint(user_id, lesson["id"], ai=True)
     return HintAnswer(text=text, source=source, note=note, remaining=left - 1)
 
 
-def _checked_hint(ai_service: AIService, payload: dict[str, Any], solution: str, user_id: str) -> tuple[str, str, str]:
+@dataclass(frozen=True)
+class _Gate:
+    """The answer gate for one lesson and one learner's code; refusals go to the ledger."""
+
+    ai_service: AIService
+    store: Store
+    solution: str
+    tests: tuple[Any, ...]
+    learner_code: str
+    grader: Any
+    reference: Any
+
+    def check(self, text: str, *, run_code: bool = True) -> tuple[bool, str]:
+        ok, reason = check_hint(text, self.solution, tests=self.tests if run_code else (),
+                                learner_code=self.learner_code, grader=self.grader, reference=self.reference,
+                                policy="hint")
+        if not ok:
+            record_gate_rejection(self.store, rejection_kind(reason), clock=self.ai_service.budget.now)
+        return ok, reason
+
+
+def _checked_hint(ai_service: AIService, payload: dict[str, Any], gate: _Gate, user_id: str) -> tuple[str, str, str]:
     result = ai_service.run("hint", payload, user_id=user_id)
     if result.source != OFFLINE:
         for attempt in (1, 2):
-            ok, reason = check_hint(result.data["hint"], solution)
+            ok, reason = gate.check(result.data["hint"])
             if ok:
                 return result.data["hint"], result.source, result.note
             if attempt == 2:
@@ -88,7 +117,8 @@ def _checked_hint(ai_service: AIService, payload: dict[str, Any], solution: str,
             if result.source == OFFLINE:
                 break
     offline_text, note = _offline_hint(ai_service, payload, result)
-    ok, _ = check_hint(offline_text, solution)
+    # Built by our code from the failing tests' messages, never from the reference: text rules only.
+    ok, _ = gate.check(offline_text, run_code=False)
     return (offline_text if ok else SAFE_HINT), OFFLINE, note
 
 

@@ -255,7 +255,8 @@ class LearningService:
         try:
             answer = next_ai_hint(self._ai, self._store, user_id=user_id, lesson=lesson.to_dict(), code=code,
                                   report=report.to_dict() if report else {"tests": []},
-                                  max_ai_hints=self.max_ai_hints)
+                                  max_ai_hints=self.max_ai_hints, grader=self._grader,
+                                  reference=lesson.reference)
         except AIHintLimitReached as exc:
             raise InvalidInput(str(exc)) from None
         except QuotaExceeded as exc:
