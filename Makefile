@@ -45,6 +45,7 @@ lint: $(VENV)/.dev
 
 bench: dev-deps
 	$(BIN)/python -m bench.grader
+	$(BIN)/python -m bench.answer_gate
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.cost_month
 	$(BIN)/python -m bench.package
