@@ -25,6 +25,7 @@ STATEMENT_WEIGHT = 6    # a whole reference statement, or a compound statement's
 LINE_EXPR_WEIGHT = 4    # the expression of a reference line (return value, assigned value, condition)
 SUB_EXPR_WEIGHT = 7     # any part of a reference expression
 MAX_FRAGMENTS = 40      # per answer: more is never a hint, and the gate stays bounded
+MAX_PHRASE_PARSES = 400  # parse attempts looking for code inside prose, per answer (~20 ms at most)
 
 _KEPT_NAMES = frozenset(dir(builtins)) | {"self", "cls"}
 _FENCE = re.compile(r"```[^\n`]*\n?(.*?)(?:```|\Z)", re.DOTALL)
@@ -150,13 +151,16 @@ def _bare_code(line: str) -> bool:
 def _phrases(text: str) -> Iterator[tuple[int, int, str]]:
     """Code-shaped phrases inside prose lines: the longest parseable span from each likely start."""
     offset = 0
+    budget = [MAX_PHRASE_PARSES]
     for line in text.splitlines(keepends=True):
         position = 0
         while True:
             match = _PHRASE_START.search(line, position)
             if match is None:
                 break
-            span = _longest_code(line, match.start())
+            if budget[0] <= 0:
+                return
+            span = _longest_code(line, match.start(), budget)
             if span is None:
                 position = match.end()
                 continue
@@ -166,12 +170,15 @@ def _phrases(text: str) -> Iterator[tuple[int, int, str]]:
         offset += len(line)
 
 
-def _longest_code(line: str, start: int) -> tuple[int, str] | None:
+def _longest_code(line: str, start: int, budget: list[int]) -> tuple[int, str] | None:
     """The longest parseable span from `start`; when it ends in a word that prose put there
     ("... != len(xs) and done"), the longest span that ends as code ends (a bracket, quote, digit)."""
     ends = [i for i in range(len(line), start, -1) if i == len(line) or line[i] in " \t\n,;"]
     longest = None
     for end in ends[:60]:
+        if budget[0] <= 0:
+            break
+        budget[0] -= 1
         phrase = line[start:end].rstrip(_PHRASE_TRIM + "\n")
         tree = parse_fragment(phrase)
         if tree is None or not _is_code(tree) or _weight(tree) < 2:
