@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,10 +37,15 @@ class GateUnchecked(Exception):
 class _Asked:
     """Something the challenge asks for: a top-level function or class of the reference solution."""
 
-    name: str
+    name: str                   # "total_of", or "Cart.add" for a method
     params: tuple[str, ...]
     body_names: frozenset[str]  # names and attributes its reference body uses
     tests: frozenset[str]       # the tests (visible and hidden) that mention it
+    owner: str = ""             # the class of a method
+
+    @property
+    def short_name(self) -> str:
+        return self.name.rpartition(".")[2]
 
 
 @dataclass(frozen=True)
@@ -99,13 +105,22 @@ def _asked_for(reference_solution: str, tests: Sequence[Any], reference: Any) ->
         return []
     sources = _test_names(tests, reference)
     asked = []
+    def mentioning(pattern: str) -> frozenset[str]:
+        word = re.compile(pattern)
+        return frozenset(name for name, src in sources.items() if word.search(src))
+
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            word = re.compile(rf"\b{re.escape(node.name)}\b")
             params = tuple(a.arg for a in node.args.args) if not isinstance(node, ast.ClassDef) else ()
             used = frozenset(_used_names(node) | _constants(node))
-            asked.append(_Asked(node.name, params, used,
-                                frozenset(name for name, src in sources.items() if word.search(src))))
+            asked.append(_Asked(node.name, params, used, mentioning(rf"\b{re.escape(node.name)}\b")))
+        if isinstance(node, ast.ClassDef):
+            for method in node.body:
+                if isinstance(method, ast.FunctionDef) and not method.name.startswith("__"):
+                    asked.append(_Asked(
+                        f"{node.name}.{method.name}", tuple(a.arg for a in method.args.args),
+                        frozenset(_used_names(method) | _constants(method)),
+                        mentioning(rf"\.{re.escape(method.name)}\s*\("), owner=node.name))
     return asked
 
 
@@ -157,6 +172,7 @@ def _candidates(
         else:
             add(_placed(tree, asked, base, 0))
         add(_line_replaced(fragment.tree, base))
+        add(_branch_added(fragment.tree, base))
     if len(every) > 1 and solution:
         tree = _parse(imports + "\n".join(_without_imports(f.tree) for f in every))
         if tree is not None:
@@ -180,12 +196,20 @@ def _placed(
 ) -> _Candidate | None:
     """The fragment where it belongs in `base`: its defs replacing those of the same name, or as the
     body of the asked-for function it fits `rank`-th best."""
-    by_name = {item.name: item for item in asked}
+    by_name = {item.name: item for item in asked if not item.owner}
     defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     if defined & set(by_name):
         if rank:
             return None
         return _Candidate(_replace_defs(base, tree), frozenset(defined & set(by_name)), whole_only)
+    methods = {item.short_name: item for item in asked if item.owner}
+    for node in tree.body:  # a method written out: `def total(self): ...`
+        if (isinstance(node, ast.FunctionDef) and node.name in methods and node.args.args
+                and node.args.args[0].arg == "self"):
+            if rank:
+                return None
+            code = _replace_method(base, methods[node.name].owner, node)
+            return _Candidate(code, frozenset({methods[node.name].name}), whole_only) if code else None
     functions = [item for item in asked if item.params]
     if not functions:  # a lesson of module-level statements: the fragment after the learner's code
         return None if rank or whole_only else _Candidate((base + "\n" + ast.unparse(tree)).strip() + "\n", frozenset())
@@ -197,8 +221,11 @@ def _placed(
     if body is None:
         return None
     imports = _imports(tree)
-    definition = imports + f"def {target.name}({', '.join(target.params)}):\n" + _indent(body)
-    return _Candidate(_replace_defs(base, ast.parse(definition)), frozenset({target.name}), whole_only)
+    definition = ast.parse(imports + f"def {target.short_name}({', '.join(target.params)}):\n" + _indent(body))
+    if target.owner:
+        code = _replace_method(base, target.owner, definition.body[-1])
+        return _Candidate(imports + code, frozenset({target.name}), whole_only) if code else None
+    return _Candidate(_replace_defs(base, definition), frozenset({target.name}), whole_only)
 
 
 def _ranked(tree: ast.Module, functions: list[_Asked]) -> list[_Asked]:
@@ -277,6 +304,48 @@ def _replace_defs(base: str, tree: ast.Module) -> str:
     out.extend(lines[position:])
     rest = [ast.unparse(n) for n in new_defs.values()] + [ast.unparse(n) for n in others]
     return "\n".join([*out, *rest]) + "\n"
+
+
+def _replace_method(base: str, owner: str, method: ast.FunctionDef) -> str | None:
+    """`base` with `method` in class `owner` (replacing the one of the same name), or None."""
+    tree = _parse(base)
+    if tree is None:
+        return None
+    lines = base.splitlines()
+    for node in tree.body:
+        if not (isinstance(node, ast.ClassDef) and node.name == owner):
+            continue
+        first = node.body[0]
+        indent = lines[first.lineno - 1][: first.col_offset]
+        new = textwrap.indent(ast.unparse(method), indent).splitlines()
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef) and item.name == method.name:
+                start = min([item.lineno, *(d.lineno for d in item.decorator_list)]) - 1
+                return "\n".join([*lines[:start], *new, *lines[item.end_lineno:]]) + "\n"
+        end = node.end_lineno or len(lines)
+        return "\n".join([*lines[:end], *new, *lines[end:]]) + "\n"
+    return None
+
+
+def _branch_added(tree: ast.Module, base: str) -> _Candidate | None:
+    """A lone `if` from the answer as a new branch around the learner's statement it is about
+    (`if isinstance(item, list): ...` before `result.append(item)`, which becomes its `else`)."""
+    if not base or len(tree.body) != 1 or not isinstance(tree.body[0], ast.If) or tree.body[0].orelse:
+        return None
+    branch = tree.body[0]
+    about = set(_free_names(branch.test))
+    base_tree = _parse(base)
+    if not about or base_tree is None:
+        return None
+    lines = base.splitlines()
+    for node in ast.walk(base_tree):
+        if (isinstance(node, (ast.Expr, ast.Assign, ast.AugAssign)) and node.lineno == node.end_lineno
+                and about & {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}):
+            indent = lines[node.lineno - 1][: node.col_offset]
+            wrapped = ast.If(test=branch.test, body=branch.body, orelse=[node])
+            new = textwrap.indent(ast.unparse(wrapped), indent).splitlines()
+            return _Candidate("\n".join([*lines[: node.lineno - 1], *new, *lines[node.lineno:]]) + "\n", frozenset())
+    return None
 
 
 def _free_names(tree: ast.AST) -> list[str]:

@@ -97,3 +97,13 @@ def test_prose_runs_nothing(library):
     counting = CountingGrader(Grader())
     assert _leak(library, counting, "python-tuples-and-sets", "Sets keep each value once.") == ""
     assert counting.calls == 0
+
+
+def test_a_method_body_is_placed_in_its_class(library, grader):
+    why = _leak(library, grader, "python-classes", "count: `return sum(v[1] for v in self.items.values())`")
+    assert why == "it supplies a working ShoppingCart.count"
+
+
+def test_a_lone_branch_goes_around_the_learners_line(library, grader):
+    why = _leak(library, grader, "python-recursion", "if type(item) is list: result += flatten(item)")
+    assert why == "its code passes every test the learner's code fails"
