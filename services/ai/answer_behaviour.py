@@ -1,58 +1,32 @@
 """The answer gate's behavioural part: code from an AI answer, run with the real grader.
 
-Candidates, in this order, at most MAX_CANDIDATES per answer (each is one sandbox run, ~20 ms;
-the learner's own code is graded once more, with the lesson's reference, to know what it fails):
-1. the fragments joined in order (with the conversation's earlier fragments first, when given);
-2. each fragment: a `def`/`class` of something the challenge asks for replaces the learner's (or
-   joins the learner's code); other code becomes the body of the asked-for function it fits best;
-   a single statement also replaces the learner's line it matches (same target, or the `return`).
+The candidates (answer_candidates.py) come most telling first: the whole conversation's code
+joined, each fragment in the asked-for function or method it fits (on the reference solution, so the
+learner's other bugs hide nothing), each fragment as a fix of the learner's line or a branch around
+it, then second-best fits. At most MAX_CANDIDATES are graded per answer (one sandbox run each, about
+25 ms), and the learner's own code once more with the lesson's reference, to know what it fails.
 A candidate leaks when it passes every test the learner's code fails, or supplies a whole function
-(or class) the challenge asks for that passes every test calling it. Runs use the grader's slots
+(or method) the challenge asks for that passes every test calling it. Runs use the grader's slots
 but count against no learner's limit.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
 import re
-import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from services.ai.answer_candidates import Asked, candidates, constants, imports_of, parses, used_names, worth_running
 from services.ai.answer_text import Fragment
 from services.grader.challenge import HIDDEN_PREFIX
 from services.grader.errors import GradingInputError
 
 MAX_CANDIDATES = 6
-_BUILTINS = frozenset(dir(builtins))
 
 
 class GateUnchecked(Exception):
     """The behavioural check could not run (grader busy): the answer is not shown."""
-
-
-@dataclass(frozen=True)
-class _Asked:
-    """Something the challenge asks for: a top-level function or class of the reference solution."""
-
-    name: str                   # "total_of", or "Cart.add" for a method
-    params: tuple[str, ...]
-    body_names: frozenset[str]  # names and attributes its reference body uses
-    tests: frozenset[str]       # the tests (visible and hidden) that mention it
-    owner: str = ""             # the class of a method
-
-    @property
-    def short_name(self) -> str:
-        return self.name.rpartition(".")[2]
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    code: str
-    supplies: frozenset[str]  # asked-for names this candidate writes in full
-    whole_only: bool = False  # built on the reference solution: only the whole-function rule applies
 
 
 def behaviour_leak(
@@ -60,18 +34,18 @@ def behaviour_leak(
     grader: Any, reference: Any = None, earlier: Sequence[Fragment] = (),
 ) -> str:
     """Why the answer's code hands over the solution, or "" when it does not."""
-    runnable = [f for f in fragments if _worth_running(f.tree)]
-    history = [f for f in earlier if _worth_running(f.tree)]
+    runnable = [f for f in fragments if worth_running(f.tree)]
+    history = [f for f in earlier if worth_running(f.tree)]
     if not runnable:
         return ""
     asked = _asked_for(reference_solution, tests, reference)
-    base = learner_code if _parses(learner_code) and learner_code.strip() else ""
+    base = learner_code if parses(learner_code) and learner_code.strip() else ""
     failing = _failing(base, tests, grader, reference)
     if not failing:
         return ""
-    solution = reference_solution if _parses(reference_solution) else ""
-    imports = "".join(_imports(f.tree) for f in [*earlier, *fragments])
-    for candidate in _candidates(runnable, history, asked, base, solution, imports)[:MAX_CANDIDATES]:
+    solution = reference_solution if parses(reference_solution) else ""
+    imports = "".join(imports_of(f.tree) for f in [*earlier, *fragments])
+    for candidate in candidates(runnable, history, asked, base, solution, imports)[:MAX_CANDIDATES]:
         passed = _passed(candidate.code, tests, grader, reference)
         if passed is None:
             continue
@@ -98,7 +72,7 @@ def _test_names(tests: Sequence[Any], reference: Any) -> dict[str, str]:
     return named
 
 
-def _asked_for(reference_solution: str, tests: Sequence[Any], reference: Any) -> list[_Asked]:
+def _asked_for(reference_solution: str, tests: Sequence[Any], reference: Any) -> list[Asked]:
     try:
         tree = ast.parse(reference_solution)
     except (SyntaxError, ValueError):
@@ -112,271 +86,16 @@ def _asked_for(reference_solution: str, tests: Sequence[Any], reference: Any) ->
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             params = tuple(a.arg for a in node.args.args) if not isinstance(node, ast.ClassDef) else ()
-            used = frozenset(_used_names(node) | _constants(node))
-            asked.append(_Asked(node.name, params, used, mentioning(rf"\b{re.escape(node.name)}\b")))
+            used = frozenset(used_names(node) | constants(node))
+            asked.append(Asked(node.name, params, used, mentioning(rf"\b{re.escape(node.name)}\b")))
         if isinstance(node, ast.ClassDef):
             for method in node.body:
                 if isinstance(method, ast.FunctionDef) and not method.name.startswith("__"):
-                    asked.append(_Asked(
+                    asked.append(Asked(
                         f"{node.name}.{method.name}", tuple(a.arg for a in method.args.args),
-                        frozenset(_used_names(method) | _constants(method)),
+                        frozenset(used_names(method) | constants(method)),
                         mentioning(rf"\.{re.escape(method.name)}\s*\("), owner=node.name))
     return asked
-
-
-def _used_names(node: ast.AST) -> set[str]:
-    names = set()
-    for child in ast.walk(node):
-        if isinstance(child, ast.Name):
-            names.add(child.id)
-        elif isinstance(child, ast.Attribute):
-            names.add(child.attr)
-    return names
-
-
-# --- candidates --------------------------------------------------------------------------------
-
-def _worth_running(tree: ast.Module) -> bool:
-    """Code that could compute something: not a lone print of constants or a bare name."""
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Return, ast.Assign, ast.AugAssign,
-                             ast.For, ast.While, ast.If, ast.Yield)):
-            return True
-    return bool(_free_names(tree))
-
-
-def _candidates(
-    fragments: list[Fragment], history: list[Fragment], asked: list[_Asked], base: str, solution: str,
-    imports: str,
-) -> list[_Candidate]:
-    """Most telling first: the whole conversation's code, then each fragment in the function it
-    fits (judged on the reference solution, so the learner's other bugs do not hide it), then each
-    fragment as a fix of the learner's line; the second-best fits last."""
-    found: list[_Candidate] = []
-    seen: set[str] = set()
-
-    def add(candidate: _Candidate | None) -> None:
-        if candidate is not None and candidate.code not in seen:
-            seen.add(candidate.code)
-            found.append(candidate)
-
-    every = history + fragments
-    if len(every) > 1:
-        tree = _parse(imports + "\n".join(_without_imports(f.tree) for f in every))
-        if tree is not None:
-            add(_placed(tree, asked, base, 0))
-    for fragment in fragments:
-        tree = _parse(imports + _without_imports(fragment.tree)) or fragment.tree
-        if solution:
-            add(_placed(tree, asked, solution, 0, whole_only=True))
-        else:
-            add(_placed(tree, asked, base, 0))
-        add(_line_replaced(fragment.tree, base))
-        add(_branch_added(fragment.tree, base))
-    if len(every) > 1 and solution:
-        tree = _parse(imports + "\n".join(_without_imports(f.tree) for f in every))
-        if tree is not None:
-            add(_placed(tree, asked, solution, 0, whole_only=True))
-    for fragment in fragments:
-        add(_placed(fragment.tree, asked, solution or base, 1, whole_only=bool(solution)))
-    return found
-
-
-def _imports(tree: ast.Module) -> str:
-    return "".join(ast.unparse(n) + "\n" for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom)))
-
-
-def _without_imports(tree: ast.Module) -> str:
-    return ast.unparse(ast.Module(body=[n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))],
-                                  type_ignores=[]))
-
-
-def _placed(
-    tree: ast.Module, asked: list[_Asked], base: str, rank: int, *, whole_only: bool = False,
-) -> _Candidate | None:
-    """The fragment where it belongs in `base`: its defs replacing those of the same name, or as the
-    body of the asked-for function it fits `rank`-th best."""
-    by_name = {item.name: item for item in asked if not item.owner}
-    defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    if defined & set(by_name):
-        if rank:
-            return None
-        return _Candidate(_replace_defs(base, tree), frozenset(defined & set(by_name)), whole_only)
-    methods = {item.short_name: item for item in asked if item.owner}
-    for node in tree.body:  # a method written out: `def total(self): ...`
-        if (isinstance(node, ast.FunctionDef) and node.name in methods and node.args.args
-                and node.args.args[0].arg == "self"):
-            if rank:
-                return None
-            code = _replace_method(base, methods[node.name].owner, node)
-            return _Candidate(code, frozenset({methods[node.name].name}), whole_only) if code else None
-    functions = [item for item in asked if item.params]
-    if not functions:  # a lesson of module-level statements: the fragment after the learner's code
-        return None if rank or whole_only else _Candidate((base + "\n" + ast.unparse(tree)).strip() + "\n", frozenset())
-    ranked = _ranked(tree, functions)
-    if rank >= len(ranked):
-        return None
-    target = ranked[rank]
-    body = _as_body(tree, target)
-    if body is None:
-        return None
-    imports = _imports(tree)
-    definition = ast.parse(imports + f"def {target.short_name}({', '.join(target.params)}):\n" + _indent(body))
-    if target.owner:
-        code = _replace_method(base, target.owner, definition.body[-1])
-        return _Candidate(imports + code, frozenset({target.name}), whole_only) if code else None
-    return _Candidate(_replace_defs(base, definition), frozenset({target.name}), whole_only)
-
-
-def _ranked(tree: ast.Module, functions: list[_Asked]) -> list[_Asked]:
-    used = _used_names(tree) | _constants(tree)
-    free = set(_free_names(tree))
-
-    def score(item: _Asked) -> tuple[int, int]:
-        return (len(free & set(item.params)) * 2 + len(used & item.body_names),
-                -abs(len(free) - len(item.params)))
-
-    return sorted(functions, key=score, reverse=True)
-
-
-def _constants(node: ast.AST) -> set[str]:
-    return {repr(c.value) for c in ast.walk(node) if isinstance(c, ast.Constant)}
-
-
-def _as_body(tree: ast.Module, target: _Asked) -> str | None:
-    """The fragment as the body of `target`: a last expression is returned; names the fragment uses
-    but never binds are bound to the parameters in order (answers rename variables)."""
-    body = list(tree.body)
-    if not body:
-        return None
-    if isinstance(body[-1], ast.Expr) and not isinstance(body[-1].value, (ast.Yield, ast.YieldFrom)):
-        body[-1] = ast.Return(value=body[-1].value)
-    unbound = [n for n in _free_names(tree) if n not in target.params]
-    spare = [p for p in target.params if p not in _free_names(tree)]
-    aliases = [f"{name} = {param}" for name, param in zip(unbound, spare, strict=False)]
-    return "\n".join([*aliases, ast.unparse(ast.Module(body=body, type_ignores=[]))])
-
-
-def _line_replaced(tree: ast.Module, base: str) -> _Candidate | None:
-    """A one-statement fragment in place of the learner's line it matches (same target, or return)."""
-    if not base or len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Assign, ast.AugAssign, ast.Return)):
-        return None
-    stmt = tree.body[0]
-    lines = base.splitlines()
-    assignments = (ast.Assign, ast.AugAssign)
-    for node in ast.walk(ast.parse(base)):
-        same_kind = type(node) is type(stmt) or (isinstance(node, assignments) and isinstance(stmt, assignments))
-        if same_kind and _target(node) == _target(stmt) and node.lineno == node.end_lineno:
-            line = lines[node.lineno - 1]
-            indent = line[: len(line) - len(line.lstrip())]
-            new = [*lines[: node.lineno - 1], indent + ast.unparse(stmt), *lines[node.lineno:]]
-            if "\n".join(new) != base:
-                return _Candidate("\n".join(new) + "\n", frozenset())
-    return None
-
-
-def _target(stmt: ast.stmt) -> str:
-    if isinstance(stmt, ast.Return):
-        return "return"
-    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[attr-defined]
-    return ast.unparse(targets[0])
-
-
-def _replace_defs(base: str, tree: ast.Module) -> str:
-    """`base` with each top-level def/class of `tree` replacing the one of the same name (or added)."""
-    if not base:
-        return ast.unparse(tree) + "\n"
-    lines = base.splitlines()
-    base_tree = ast.parse(base)
-    new_defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    top = [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
-    others = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef,
-                                                           ast.AsyncFunctionDef, ast.ClassDef))]
-    out: list[str] = [*top]
-    position = 0
-    for node in base_tree.body:
-        name = getattr(node, "name", None)
-        if name in new_defs:
-            start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
-            out.extend(lines[position:start])
-            out.append(ast.unparse(new_defs.pop(name)))
-            position = node.end_lineno or start + 1
-    out.extend(lines[position:])
-    rest = [ast.unparse(n) for n in new_defs.values()] + [ast.unparse(n) for n in others]
-    return "\n".join([*out, *rest]) + "\n"
-
-
-def _replace_method(base: str, owner: str, method: ast.FunctionDef) -> str | None:
-    """`base` with `method` in class `owner` (replacing the one of the same name), or None."""
-    tree = _parse(base)
-    if tree is None:
-        return None
-    lines = base.splitlines()
-    for node in tree.body:
-        if not (isinstance(node, ast.ClassDef) and node.name == owner):
-            continue
-        first = node.body[0]
-        indent = lines[first.lineno - 1][: first.col_offset]
-        new = textwrap.indent(ast.unparse(method), indent).splitlines()
-        for item in node.body:
-            if isinstance(item, ast.FunctionDef) and item.name == method.name:
-                start = min([item.lineno, *(d.lineno for d in item.decorator_list)]) - 1
-                return "\n".join([*lines[:start], *new, *lines[item.end_lineno:]]) + "\n"
-        end = node.end_lineno or len(lines)
-        return "\n".join([*lines[:end], *new, *lines[end:]]) + "\n"
-    return None
-
-
-def _branch_added(tree: ast.Module, base: str) -> _Candidate | None:
-    """A lone `if` from the answer as a new branch around the learner's statement it is about
-    (`if isinstance(item, list): ...` before `result.append(item)`, which becomes its `else`)."""
-    if not base or len(tree.body) != 1 or not isinstance(tree.body[0], ast.If) or tree.body[0].orelse:
-        return None
-    branch = tree.body[0]
-    about = set(_free_names(branch.test))
-    base_tree = _parse(base)
-    if not about or base_tree is None:
-        return None
-    lines = base.splitlines()
-    for node in ast.walk(base_tree):
-        if (isinstance(node, (ast.Expr, ast.Assign, ast.AugAssign)) and node.lineno == node.end_lineno
-                and about & {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}):
-            indent = lines[node.lineno - 1][: node.col_offset]
-            wrapped = ast.If(test=branch.test, body=branch.body, orelse=[node])
-            new = textwrap.indent(ast.unparse(wrapped), indent).splitlines()
-            return _Candidate("\n".join([*lines[: node.lineno - 1], *new, *lines[node.lineno:]]) + "\n", frozenset())
-    return None
-
-
-def _free_names(tree: ast.AST) -> list[str]:
-    """Names loaded but never bound in the fragment, not builtins, in order of first use."""
-    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    bound |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    bound |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
-              for a in n.names}
-    free: list[str] = []
-    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name)]
-    for node in sorted(names, key=lambda n: (n.lineno, n.col_offset)):
-        if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound
-                and node.id not in _BUILTINS and node.id not in free):
-            free.append(node.id)
-    return free
-
-
-def _indent(code: str) -> str:
-    return "".join("    " + line + "\n" if line.strip() else "\n" for line in code.splitlines())
-
-
-def _parse(source: str) -> ast.Module | None:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
-
-
-def _parses(code: str) -> bool:
-    return isinstance(code, str) and _parse(code) is not None
 
 
 # --- grading -----------------------------------------------------------------------------------
