@@ -24,6 +24,8 @@ from dataclasses import dataclass
 STATEMENT_WEIGHT = 6    # a whole reference statement, or a compound statement's header
 LINE_EXPR_WEIGHT = 4    # the expression of a reference line (return value, assigned value, condition)
 SUB_EXPR_WEIGHT = 7     # any part of a reference expression
+SMALL_LINE_WEIGHT = 4   # a line this small (`if not xs:`, `self.items = {}`) may be quoted even exactly
+_PLAIN_VALUES = (0, 1, -1, "", None)  # True and False compare equal to 1 and 0
 MAX_FRAGMENTS = 40      # per answer: more is never a hint, and the gate stays bounded
 MAX_PHRASE_PARSES = 400  # parse attempts looking for code inside prose, per answer (~20 ms at most)
 
@@ -93,6 +95,17 @@ def parse_fragment(source: str) -> ast.Module | None:
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             continue
     return None
+
+
+def is_small_line(line: str) -> bool:
+    """Whether a reference line is too small to give anything away, even quoted exactly. A line with
+    a value in it (`city = "Lisbon"`) is never small: in a lesson of variables it is the answer."""
+    tree = parse_fragment(line)
+    if tree is None or len(tree.body) != 1:
+        return False
+    if any(isinstance(n, ast.Constant) and n.value not in _PLAIN_VALUES for n in ast.walk(tree)):
+        return False
+    return _weight(_header(tree.body[0]) or tree.body[0]) <= SMALL_LINE_WEIGHT
 
 
 def _is_code(tree: ast.Module) -> bool:

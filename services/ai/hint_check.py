@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.ai.answer_behaviour import MAX_CANDIDATES, GateUnchecked, behaviour_leak
-from services.ai.answer_text import extract_fragments, reference_units, repeats_reference
+from services.ai.answer_text import extract_fragments, is_small_line, reference_units, repeats_reference
 
 log = logging.getLogger(__name__)
 
@@ -164,14 +164,15 @@ def _squash(text: str) -> str:
 
 
 def _repeats_raw_line(text: str, reference_solution: str, own: set[str]) -> bool:
-    """Today's rule, kept for lines that do not parse on their own: a reference line, spacing ignored."""
+    """The first gate's rule, kept beside the AST comparison: an exact reference line, spacing ignored,
+    unless the line is too small to say anything (`if not scores:`)."""
     squashed = _squash(text.replace("`", " "))
     solid = squashed.replace(" ", "")
     for raw in reference_solution.splitlines():
         line = _squash(raw)
         if line.startswith("#") or line in own or len(line.replace(" ", "")) < _MIN_LINE_CHARS or _TRIVIAL.match(line):
             continue
-        if line.startswith(("def ", "class ", "import ", "from ")):
+        if line.startswith(("def ", "class ", "import ", "from ")) or is_small_line(line):
             continue  # the starter shows the def lines; naming a module gives nothing away
         if line in squashed or line.replace(" ", "") in solid:
             return True

@@ -270,4 +270,73 @@ CASES: tuple[Case, ...] = (
     Case("python-numbers", "Remember `round(x, 2)` rounds to two decimals.", G, "names"),
     Case("python-lambda-functions", "`sorted(words, key=len)` sorts words by their length.", G, "code"),
     Case("python-sorting-and-searching", "Tuples compare item by item: `(1, 'b') < (1, 'c')` is True.", G, "code"),
+
+    # --- a third set in the style of model hints, first run held out (2 of its 20 good hints refused:
+    # exact but tiny reference lines, `if not scores:` and `self.items = {}`; none of its 8 leaks passed) -
+    Case('python-loops', 'Your function returns None because there is no `return` statement. Create a variable '
+         'before the loop to hold the running total.',
+         G, 'code'),
+    Case('python-loops', 'The test expected 23 for `sum_of_multiples(10)`: that is 3 + 5 + 6 + 9.',
+         G, 'code'),
+    Case('python-loops', 'Use the modulo operator `%` to check divisibility, e.g. `9 % 3` is 0.',
+         G, 'code'),
+    Case('python-lists', 'To build a new list, start with an empty one and use `.append()` inside a loop.',
+         G, 'code'),
+    Case('python-lists', 'For top_three, think about sorting in descending order and then taking a slice.',
+         G, 'prose'),
+    Case('python-lists', 'The `average` of `[]` should be 0.0; guard that case with an `if not scores:` check.',
+         G, 'code'),
+    Case('python-string-methods', 'Strings are immutable: methods like `.lower()` return a new '
+         'string rather than changing it.',
+         G, 'code'),
+    Case('python-string-methods', "For mask_email, find where the '@' is; `email.index('@')` gives its position.",
+         G, 'code'),
+    Case('python-dictionaries', 'Remember that `prices[product]` raises KeyError when the product '
+         'is missing; check with `in` first.',
+         G, 'code'),
+    Case('python-dictionaries', 'restock must not change `stock`; make a copy before you add the delivery.',
+         G, 'code'),
+    Case('python-functions', 'A function that prints gives back None. The test called '
+         '`tip_amount(50, 20)` and got None.',
+         G, 'code'),
+    Case('python-conditionals', 'Order matters in if/elif chains: check `age < 3` before `age <= 12`.',
+         G, 'code'),
+    Case('python-tuples-and-sets', '`set(items)` removes duplicates. How could its length help you?',
+         G, 'code'),
+    Case('python-tuples-and-sets', 'Return two values separated by a comma and Python packs them into a tuple.',
+         G, 'prose'),
+    Case('python-list-comprehensions', 'Your comprehension keeps every number; add a condition with '
+         '`if` to keep only even ones.',
+         G, 'code'),
+    Case('python-recursion', 'Inside the loop, check whether `item` is a list before appending it.',
+         G, 'code'),
+    Case('python-sorting-and-searching', '`sorted()` accepts a `key` function; a key can return a tuple to break ties.',
+         G, 'code'),
+    Case('python-generators', 'Your function returns a list, but the test wants a generator: use `yield` instead of '
+         '`return`.',
+         G, 'code'),
+    Case('python-classes', 'In `__init__`, create the dict that will hold the items, e.g. `self.items = {}`.',
+         G, 'code'),
+    Case('python-numbers', 'Division with `/` gives a float; `math.ceil()` then rounds it up to whole pizzas.',
+         G, 'code'),
+    Case('python-loops', 'Here is the idea: `total = sum(n for n in range(limit) if n % 3 == 0 or n % 5 == 0)` then '
+         'return total.',
+         L, 'alternative'),
+    Case('python-lists', 'Just write: `return [score for score in scores if score >= threshold]`',
+         L, 'alternative'),
+    Case('python-string-methods', "Try: `return '-'.join(''.join(ch if ch.isalnum() else ' ' for ch in "
+         'title.lower()).split())`',
+         L, 'alternative'),
+    Case('python-dictionaries', '`for p, q in delivery.items(): updated[p] = updated.get(p, 0) + q`',
+         L, 'partial'),
+    Case('python-recursion', 'Replace your append with: `result.extend(flatten(item)) if isinstance(item, list) else '
+         'result.append(item)`',
+         L, 'partial'),
+    Case('python-conditionals', 'For ticket_price: `return 0 if age < 3 else 8 if age <= 12 '
+         'else 12 if age <= 64 else 7`',
+         L, 'alternative'),
+    Case('python-tuples-and-sets', 'common_friends can be `return sorted({*friends_a} & {*friends_b})`',
+         L, 'alternative'),
+    Case('python-classes', '`def total(self): return round(sum(p * q for p, q in self.items.values()), 2)`',
+         L, 'alternative'),
 )

@@ -107,3 +107,10 @@ def test_behaviour_needs_tests_and_a_grader():
             raise AssertionError("no tests given: nothing may run")
 
     assert check_hint("Try `x = len(numbers) + 1`", SOLUTION, grader=Exploding()) == (True, "")
+
+
+def test_tiny_reference_lines_may_be_quoted_but_not_lines_holding_values():
+    solution = 'def mean(numbers):\n    if not numbers:\n        return 0.0\n    return sum(numbers) / len(numbers)\n'
+    assert check_hint("Guard the empty case with `if not numbers:` first.", solution) == (True, "")
+    ok, why = check_hint('Type exactly: city = "Lisbon"', 'city = "Lisbon"\n')
+    assert not ok and "reference solution" in why
