@@ -38,11 +38,11 @@ def behaviour_leak(
     history = [f for f in earlier if worth_running(f.tree)]
     if not runnable:
         return ""
-    asked = _asked_for(reference_solution, tests, reference)
     base = learner_code if parses(learner_code) and learner_code.strip() else ""
-    failing = _failing(base, tests, grader, reference)
+    failing, every_test = _failing(base, tests, grader, reference)
     if not failing:
         return ""
+    asked = _asked_for(reference_solution, _test_sources(tests, reference), every_test)
     solution = reference_solution if parses(reference_solution) else ""
     imports = "".join(imports_of(f.tree) for f in [*earlier, *fragments])
     for candidate in candidates(runnable, history, asked, base, solution, imports)[:MAX_CANDIDATES]:
@@ -59,30 +59,43 @@ def behaviour_leak(
 
 # --- what the challenge asks for ---------------------------------------------------------------
 
-def _test_names(tests: Sequence[Any], reference: Any) -> dict[str, str]:
-    """Test name -> its source, visible tests and hidden checks alike."""
-    named: dict[str, str] = {}
+def _test_sources(tests: Sequence[Any], reference: Any) -> list[tuple[tuple[str, ...], str]]:
+    """Each test source with the report names it gives: its `test*` functions (and their
+    parametrised cases), its `Test*` classes' methods, and each hidden check."""
+    sources: list[tuple[tuple[str, ...], str]] = []
     for test in tests:
         source = test if isinstance(test, str) else str(getattr(test, "source", "") or "")
-        match = re.search(r"def\s+(\w+)\s*\(", source)
-        if match:
-            named[match.group(1)] = source
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        names = tuple(node.name for node in tree.body
+                      if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name.lower().startswith("test"))
+        sources.append((names, source))
     for check in getattr(reference, "checks", ()) or ():
-        named[HIDDEN_PREFIX + check.name] = check.check
-    return named
+        sources.append(((HIDDEN_PREFIX + check.name,), check.check))
+    return sources
 
 
-def _asked_for(reference_solution: str, tests: Sequence[Any], reference: Any) -> list[Asked]:
+def _source_of(name: str, sources: list[tuple[tuple[str, ...], str]]) -> str:
+    for names, source in sources:
+        if any(name == n or name.startswith((n + "[", n + ".")) for n in names):
+            return source
+    return ""
+
+
+def _asked_for(reference_solution: str, sources: list[tuple[tuple[str, ...], str]],
+               every_test: frozenset[str]) -> list[Asked]:
     try:
         tree = ast.parse(reference_solution)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
-    sources = _test_names(tests, reference)
-    asked = []
+
     def mentioning(pattern: str) -> frozenset[str]:
         word = re.compile(pattern)
-        return frozenset(name for name, src in sources.items() if word.search(src))
+        return frozenset(name for name in every_test if word.search(_source_of(name, sources)))
 
+    asked = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             params = tuple(a.arg for a in node.args.args) if not isinstance(node, ast.ClassDef) else ()
@@ -107,16 +120,19 @@ def _grade(code: str, tests: Sequence[Any], grader: Any, reference: Any) -> Any:
         return None
 
 
-def _failing(base: str, tests: Sequence[Any], grader: Any, reference: Any) -> frozenset[str]:
-    names = frozenset(_test_names(tests, reference))
-    if not base:
-        return names
-    report = _grade(base, tests, grader, reference)
+def _failing(base: str, tests: Sequence[Any], grader: Any, reference: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """The tests the learner's code fails, and every test's name as the grader reports it. No code
+    (or code the grader refuses) fails them all: a stub is graded for the names."""
+    report = _grade(base, tests, grader, reference) if base else None
+    failing_all = report is None
     if report is None:
-        return names
+        report = _grade("pass\n", tests, grader, reference)
+    if report is None:
+        return frozenset(), frozenset()
     if report.busy:
         raise GateUnchecked("the grader is busy")
-    return frozenset(t.name for t in report.tests if t.status != "pass")
+    names = frozenset(t.name for t in report.tests)
+    return (names if failing_all else frozenset(t.name for t in report.tests if t.status != "pass")), names
 
 
 def _passed(code: str, tests: Sequence[Any], grader: Any, reference: Any) -> frozenset[str] | None:

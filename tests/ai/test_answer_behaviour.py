@@ -107,3 +107,21 @@ def test_a_method_body_is_placed_in_its_class(library, grader):
 def test_a_lone_branch_goes_around_the_learners_line(library, grader):
     why = _leak(library, grader, "python-recursion", "if type(item) is list: result += flatten(item)")
     assert why == "its code passes every test the learner's code fails"
+
+
+def test_unittest_classes_and_parametrised_cases_are_judged_by_their_report_names(grader):
+    tests = [
+        "import unittest\n\n\nclass TestAdd(unittest.TestCase):\n"
+        "    def test_small(self):\n        self.assertEqual(add(1, 2), 3)\n\n"
+        "    def test_negative(self):\n        self.assertEqual(add(-1, -2), -3)\n",
+        "import pytest\n\n\n@pytest.mark.parametrize('a, b, total', [(1, 2, 3), (2, 5, 7)])\n"
+        "def test_add(a, b, total):\n    assert add(a, b) == total\n",
+    ]
+    solution, learner = "def add(a, b):\n    return a + b\n", "def add(a, b):\n    return None\n"
+
+    def leak(text):
+        return behaviour_leak(extract_fragments(text), reference_solution=solution, tests=tests,
+                              learner_code=learner, grader=grader)
+
+    assert leak("Try `return b + a`.") == "it supplies a working add"
+    assert leak("Try `print(a)`.") == ""
