@@ -14,15 +14,22 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from services.ai.answer_candidates import Asked, candidates, constants, imports_of, parses, used_names, worth_running
 from services.ai.answer_text import Fragment
 from services.grader.challenge import HIDDEN_PREFIX
 from services.grader.errors import GradingInputError
+from services.grader.limits import Limits
 
 MAX_CANDIDATES = 6
+# An answer's code runs in ~25 ms; a loop in it must not hold a grader slot, or the hint, for seconds.
+GATE_RUN_CPU_SECONDS = 1
+GATE_RUN_WALL_SECONDS = 1.0
+GATE_SECONDS = 1.0  # one answer's runs start within this; past it the answer is refused as unchecked
 
 
 class GateUnchecked(Exception):
@@ -39,6 +46,8 @@ def behaviour_leak(
     if not runnable:
         return ""
     base = learner_code if parses(learner_code) and learner_code.strip() else ""
+    deadline = time.monotonic() + GATE_SECONDS
+    grader = _Bounded(grader)
     failing, every_test = _failing(base, tests, grader, reference)
     if not failing:
         return ""
@@ -46,6 +55,8 @@ def behaviour_leak(
     solution = reference_solution if parses(reference_solution) else ""
     imports = "".join(imports_of(f.tree) for f in [*earlier, *fragments])
     for candidate in candidates(runnable, history, asked, base, solution, imports)[:MAX_CANDIDATES]:
+        if time.monotonic() > deadline:
+            raise GateUnchecked("its code took too long to check")
         passed = _passed(candidate.code, tests, grader, reference)
         if passed is None:
             continue
@@ -112,6 +123,22 @@ def _asked_for(reference_solution: str, sources: list[tuple[tuple[str, ...], str
 
 
 # --- grading -----------------------------------------------------------------------------------
+
+class _Bounded:
+    """The grader with the gate's own short limits (its memory and output limits kept)."""
+
+    def __init__(self, grader: Any) -> None:
+        self._grader = grader
+        limits = getattr(grader, "limits", None)
+        self._limits = replace(limits, cpu_seconds=GATE_RUN_CPU_SECONDS, test_cpu_seconds=GATE_RUN_CPU_SECONDS,
+                               wall_seconds=min(limits.wall_seconds, GATE_RUN_WALL_SECONDS)) \
+            if isinstance(limits, Limits) else None
+
+    def grade(self, code: str, tests: list[Any], *, reference: Any = None) -> Any:
+        if self._limits is None:
+            return self._grader.grade(code, tests, reference=reference)
+        return self._grader.grade(code, tests, reference=reference, limits=self._limits)
+
 
 def _grade(code: str, tests: Sequence[Any], grader: Any, reference: Any) -> Any:
     try:

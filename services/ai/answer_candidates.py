@@ -53,7 +53,11 @@ def used_names(node: ast.AST) -> set[str]:
 
 
 def worth_running(tree: ast.Module) -> bool:
-    """Code that could compute something: not a lone print of constants or a bare name."""
+    """Code that could compute something: not a lone print of constants or a bare name, and not a
+    lone header (`while n != 1:`, completed with `pass`), which computes nothing and may never end."""
+    if (len(tree.body) == 1 and isinstance(tree.body[0], (ast.For, ast.While, ast.If, ast.With))
+            and all(isinstance(stmt, ast.Pass) for stmt in tree.body[0].body)):
+        return False
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Return, ast.Assign, ast.AugAssign,
                              ast.For, ast.While, ast.If, ast.Yield)):

@@ -43,7 +43,7 @@ _PHRASE_START = re.compile(
 _PHRASE_TRIM = ".,;:!? "
 _PROSE_TAIL = re.compile(r"\s(?:and|or|in|is|not|if|else)\s+[A-Za-z]+$")
 _CODE_ENDS = frozenset(")]}\"'0123456789")
-_IGNORED = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
+_IGNORED = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop, ast.Pass)
 _NOT_CODE = (ast.Constant, ast.Name)  # a lone word or number is prose, not code
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,16 @@ def test_unittest_classes_and_parametrised_cases_are_judged_by_their_report_name
 
     assert leak("Try `return b + a`.") == "it supplies a working add"
     assert leak("Try `print(a)`.") == ""
+
+
+def test_an_endless_loop_in_an_answer_is_cut_short_and_refused(library, grader):
+    started = time.perf_counter()
+    with pytest.raises(GateUnchecked, match="too long"):
+        _leak(library, grader, "python-loops", "`while True: x = 1`")
+    assert time.perf_counter() - started < 2.5
+
+
+def test_a_lone_loop_header_runs_nothing(library):
+    counting = CountingGrader(Grader())
+    assert _leak(library, counting, "python-loops", "Loop with `while n != 1:` and count the steps.") == ""
+    assert counting.calls == 0
