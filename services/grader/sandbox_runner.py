@@ -1,4 +1,4 @@
-"""The program that runs inside the grading sandbox (executed as `python -I -S -B sandbox_runner.py`).
+"""The program that runs inside the grading sandbox (sent compiled to `python -I -S -B -c <bootstrap>`, sandbox.py).
 
 It must stay self-contained (with -I the script's folder is not on sys.path) and cheap to start:
 it uses only modules built into the interpreter plus `resource` and `_blake2`.
