@@ -28,7 +28,7 @@ leaves the server, which compares with exact types, so the always-equal object i
 error ("a AlwaysEqual is not plain data") instead of a pass; so is a subclass of int or str with a
 rigged `__eq__`. Probes and string tests can be mixed in one list.
 
-The sandbox itself is described in `sandbox.py`, `sandbox_runner.py`, `seccomp.py` and
+The sandbox itself is described in `sandbox.py`, `sandbox_runner.py`, `sandbox_text.py`, `seccomp.py` and
 `preload.py`; the default limits live in `Limits`.
 """
 

@@ -1,6 +1,6 @@
 """Plain data as it crosses the sandbox boundary: JSON with tuples and dicts tagged.
 
-The runner (sandbox_runner.to_json) writes None, bool, int, float, str and lists as JSON, a tuple as
+The runner (sandbox_text.to_json) writes None, bool, int, float, str and lists as JSON, a tuple as
 ``{"tuple": [...]}`` and a dict as ``{"dict": [[key, value], ...]}``, so the exact types survive.
 The stored reference observations use the same form.
 """

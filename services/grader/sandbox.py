@@ -53,24 +53,35 @@ from services.grader.preload import ALLOWED_BUILTIN_MODULES, INTERPRETER_FLAGS, 
 from services.grader.seccomp import Installer
 
 RUNNER_PATH = str(Path(__file__).with_name("sandbox_runner.py"))
+# Modules the runner imports, executed by the bootstrap first: (module name, file beside this one).
+RUNNER_MODULES = (("codelearn_sandbox_imports", "sandbox_imports.py"), ("codelearn_sandbox_text", "sandbox_text.py"))
 # The runner is sent compiled: Python never caches a script's bytecode, and compiling the runner from
-# source took ~5 ms of every run. This bootstrap reads its code object from stdin and executes it as
-# the __main__ module; the runner then reads the job that follows.
+# source took ~5 ms of every run. This bootstrap reads the code objects from stdin, executes the
+# runner's modules, then the runner as __main__; the runner then reads the job that follows.
 _BOOTSTRAP = (
-    "import marshal, posix\n"
+    "import marshal, posix, sys\n"
     "size = int.from_bytes(posix.read(0, 8), 'little')\n"
     "data = b''\n"
     "while len(data) < size:\n"
     "    data += posix.read(0, size - len(data))\n"
-    "exec(marshal.loads(data))\n"
+    "modules, runner = marshal.loads(data)\n"
+    "for name, code in modules:\n"
+    "    module = sys.modules[name] = type(sys)(name)\n"
+    "    exec(code, module.__dict__)\n"
+    "exec(runner)\n"
 )
+
+
+def _compiled(path: Path) -> object:
+    return compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
 
 
 @functools.cache
 def _runner_code() -> bytes:
-    """The runner, compiled once per process, as the 8-byte length and marshalled code the bootstrap reads."""
-    source = Path(RUNNER_PATH).read_text(encoding="utf-8")
-    code = marshal.dumps(compile(source, RUNNER_PATH, "exec", dont_inherit=True))
+    """The runner and its modules, compiled once per process, as the bootstrap reads them."""
+    here = Path(__file__).parent
+    modules = [(name, _compiled(here / file)) for name, file in RUNNER_MODULES]
+    code = marshal.dumps((modules, _compiled(Path(RUNNER_PATH))))
     return len(code).to_bytes(8, "little") + code
 SANDBOX_ENV = {"LANG": "C.UTF-8"}
 _MAC_HEX = 32

@@ -1,7 +1,8 @@
 """The program that runs inside the grading sandbox (sent compiled to `python -I -S -B -c <bootstrap>`, sandbox.py).
 
-It must stay self-contained (with -I the script's folder is not on sys.path) and cheap to start:
-it uses only modules built into the interpreter plus `resource` and `_blake2`.
+It must stay cheap to start and needs nothing from the file system but the interpreter: it uses only
+modules built into the interpreter plus `resource` and `_blake2`, and `codelearn_sandbox_text`
+(sandbox_text.py), which the bootstrap executes first from the code the server sent.
 
 Order matters:
 1. read the job from stdin (a marshal blob written by the server) and the index of the preloaded
@@ -28,6 +29,30 @@ import posix
 import resource
 import sys
 
+# Set up by sandbox.py's bootstrap before this runs: what lesson code may import, and the text the
+# runner writes (output, messages, JSON).
+import codelearn_sandbox_text as sandbox_text
+from codelearn_sandbox_imports import prepare_imports
+from codelearn_sandbox_text import (
+    MESSAGE_CHARS,
+    SOLUTION_FILENAME,
+    CapturedOutput,
+    FedInput,
+    NoInput,
+    describe_exception,
+    describe_syntax_error,
+    differences,
+    explain_call,
+    explain_compare,
+    explain_message,
+    explain_not,
+    explain_value,
+    safe_repr,
+    safe_str,
+    short,
+    to_json,
+)
+
 # The runner's own lookups of builtins hit this snapshot, not the (learner-writable) builtins module.
 globals().update({k: v for k, v in vars(builtins).items() if not k.startswith("__")})
 _BUILTINS_SNAPSHOT = dict(vars(builtins))
@@ -37,13 +62,10 @@ _RecursionError = RecursionError
 _write = posix.write
 _marshal_loads = marshal.loads
 _exc_info = sys.exc_info
-_ModuleSpec = sys.modules["_frozen_importlib"].ModuleSpec
 _ModuleType = type(sys)
-_BuiltinImporter = sys.modules["_frozen_importlib"].BuiltinImporter
-_FrozenImporter = sys.modules["_frozen_importlib"].FrozenImporter
 _DEFAULT_RECURSION_LIMIT = sys.getrecursionlimit()
 
-_RUNNER_ONLY_MODULES = ("_blake2", "resource")
+_RUNNER_ONLY_MODULES = ("_blake2", "resource", "codelearn_sandbox_text", "codelearn_sandbox_imports")
 
 class OutOfCPU(BaseException):  # noqa: N818 - a BaseException, so `except Exception` in lesson code cannot swallow it
     """Raised in the submission when its current slice of CPU time is used up (SIGXCPU)."""
@@ -53,12 +75,6 @@ def _on_sigxcpu(signum, frame):
     raise OutOfCPU()
 
 
-SOLUTION_FILENAME = "<solution>"
-TEST_FILENAME = "<test>"  # replaced in main() by the name challenge.py compiles the tests under
-_EMFILE = 24
-MESSAGE_CHARS = 1000
-REPR_CHARS = 160
-TRUNCATED = "\n... [output truncated]"
 OUT_OF_CPU_MESSAGE = "Timed out: this test used more than {seconds} of CPU time and was stopped."
 NO_CPU_LEFT = "Not run: your code used all the CPU time of the submission before this test."
 TIMEOUT_MARK = "timeout"  # a hidden check's observation when its slice ran out (no exception is named so)
@@ -74,68 +90,6 @@ def _read_all(fd):
         chunks.append(chunk)
 
 
-class _MemoryImporter:
-    """Serves the preloaded pure-Python modules from code the server compiled once."""
-
-    def __init__(self, fd, table):
-        self._fd = fd
-        self._table = table  # name -> (is_package, offset, length) in the manifest memfd
-
-    def find_spec(self, name, path=None, target=None):
-        entry = self._table.get(name)
-        if entry is None:
-            return None
-        return _ModuleSpec(name, self, is_package=entry[0])
-
-    def create_module(self, spec):
-        return None
-
-    def exec_module(self, module):
-        _, offset, length = self._table[module.__name__]
-        code = _marshal_loads(posix.pread(self._fd, length, offset))
-        exec(code, module.__dict__)  # noqa: S102 - trusted standard-library code
-
-
-class _AllowedBuiltins:
-    """The built-in importer, for the allow-listed compiled-in modules only."""
-
-    def __init__(self, allowed):
-        self._allowed = allowed
-
-    def find_spec(self, name, path=None, target=None):
-        if name not in self._allowed:
-            return None
-        return _BuiltinImporter.find_spec(name, path, target)
-
-
-class _NoMoreImports:
-    def __init__(self, available):
-        self._available = available
-
-    def find_spec(self, name, path=None, target=None):
-        raise ModuleNotFoundError(
-            f"No module named {name!r} here; the grader provides: {self._available}", name=name
-        )
-
-
-def _prepare_imports(job):
-    fd = job["manifest_fd"]
-    head_size = int.from_bytes(posix.pread(fd, 8, 0), "little")
-    table, extensions = _marshal_loads(posix.pread(fd, head_size, 8))
-    memory = _MemoryImporter(fd, table)
-    builtin = _AllowedBuiltins(frozenset(job["builtins"]))
-    sys.meta_path[:] = [builtin, _FrozenImporter, memory, *sys.meta_path[2:]]  # the file system last
-    if not job["code"].isascii():
-        # The compiler imports unicodedata to normalise non-ASCII identifiers (`città = 1`).
-        extensions = [*extensions, "unicodedata"]
-    for name in extensions:
-        __import__(name)
-    sys.meta_path[:] = [builtin, _FrozenImporter, memory, _NoMoreImports(job["available"])]
-    sys.path[:] = []
-    sys.path_hooks[:] = []
-    sys.path_importer_cache.clear()
-
-
 def _lock_down(job):
     if posix.geteuid() == 0:
         # RLIMIT_NPROC does not bind root, and root could raise its hard limits again.
@@ -145,276 +99,6 @@ def _lock_down(job):
     resource.setrlimit(resource.RLIMIT_NOFILE, (0, 0))
     for name in _RUNNER_ONLY_MODULES:  # what the runner imported for itself is not lesson code's
         sys.modules.pop(name, None)
-
-
-class CapturedOutput:
-    """A capped stand-in for sys.stdout / sys.stderr (its name can show up in learners' errors)."""
-
-    encoding = "utf-8"
-    errors = "strict"
-
-    def __init__(self, cap):
-        self._parts = []
-        self._room = cap
-        self.truncated = False
-
-    def write(self, text):
-        if type(text) is not str:
-            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        if self._room > 0:
-            head = text[: self._room]  # never encode more than can be kept (text may be huge)
-            # A lone surrogate is shown as its escape (`\udce9`), as a strict terminal could not print it.
-            encoded = head.encode("utf-8", "backslashreplace")
-            data = encoded[: self._room]
-            self._room -= len(data)
-            self._parts.append(data.decode("utf-8", "ignore"))  # a character cut in half is dropped
-            if len(head) < len(text) or len(data) < len(encoded):
-                self.truncated = True
-        elif text:
-            self.truncated = True
-        return len(text)
-
-    def flush(self):
-        return None
-
-    def isatty(self):
-        return False
-
-    def fileno(self):
-        raise OSError("output is captured by the grader; it has no file descriptor")
-
-    @property
-    def buffer(self):
-        return _CapturedBytes(self)
-
-    def value(self):
-        return "".join(self._parts) + (TRUNCATED if self.truncated else "")
-
-
-class _CapturedBytes:
-    def __init__(self, text):
-        self._text = text
-
-    def write(self, data):
-        self._text.write(bytes(data).decode("utf-8", "replace"))
-        return len(data)
-
-    def flush(self):
-        return None
-
-
-class NoInput:
-    """stdin while grading: input() explains itself instead of a bare "EOF when reading a line"."""
-
-    def readline(self, size=-1):
-        raise EOFError("input() has no keyboard here: use the values given in the challenge")
-
-    read = readline
-
-
-class FedInput:
-    """stdin for a plain run: the text the learner typed in the input box, line by line; then EOF."""
-
-    def __init__(self, text):
-        self._lines = text.replace("\r\n", "\n").splitlines(keepends=True)  # a browser's form sends CRLF
-
-    def readline(self, size=-1):
-        line = self._lines.pop(0) if self._lines else ""
-        if line:  # echoed, as a terminal shows what was typed (and the Enter) after the prompt
-            sys.stdout.write(line if line.endswith("\n") else line + "\n")
-        return line
-
-    def read(self, size=-1):
-        text = "".join(self._lines)
-        self._lines = []
-        return text
-
-
-def _short(text, limit):
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _safe_repr(value):
-    try:
-        text = repr(value)
-        if type(text) is not str:
-            raise TypeError
-    except BaseException:
-        text = f"<{type(value).__name__} object>"
-    return _short(text, REPR_CHARS)
-
-
-def _safe_str(value):
-    try:
-        text = str(value)
-        return text if type(text) is str else ""
-    except BaseException:
-        return "<unprintable>"
-
-
-_NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<", "is": "is not",
-            "is not": "is", "in": "not in", "not in": "in"}
-_NAMESPACE_DUMPS = ("globals()", "locals()", "vars()", "dir()")
-
-
-class _Compared:
-    """What a failed comparison saw, for a message the author wrote (see explain_message)."""
-
-    def __init__(self, left, op, right, left_text, right_text):
-        self.left, self.op, self.right = left, op, right
-        self.texts = (left_text, right_text)
-
-    def __str__(self):  # the pytest-like form, when no author's message goes with it
-        lines = [f"assert {_safe_repr(self.left)} {self.op} {_safe_repr(self.right)}"]
-        for value, text in ((self.left, self.texts[0]), (self.right, self.texts[1])):
-            shown = _safe_repr(value)
-            if text != shown:
-                lines.append(f"  where {shown} = {_short(text, REPR_CHARS)}")
-        return "\n".join(lines + _differences(self.left, self.op, self.right))
-
-
-def explain_compare(left, op, right, left_text, right_text):
-    return _Compared(left, op, right, left_text, right_text)  # str() of it is the message
-
-
-def explain_message(compared, message):
-    """The author's message with the values compared first: `'Hello World!' != 'Hello, World!'`. Not
-    when a side is the namespace itself (`'city' in globals()`): that would be a dump, not a help."""
-    message = _safe_str(message)
-    if type(compared) is not _Compared:  # cannot happen for rewritten asserts; be safe
-        return message
-    if any(dump in text for text in compared.texts for dump in _NAMESPACE_DUMPS):
-        return message
-    seen = f"{_safe_repr(compared.left)} {_NEGATED.get(compared.op, 'vs')} {_safe_repr(compared.right)}"
-    return "\n".join([seen, *_differences(compared.left, compared.op, compared.right), message])
-
-
-def _differences(left, op, right):
-    """For `==` on two strings, lists or tuples: where they first differ, and their lengths."""
-    try:
-        kind = type(left)
-        if op != "==" or kind is not type(right) or kind not in (str, list, tuple):
-            return []
-        shortest = min(len(left), len(right))
-        first = next((i for i in range(shortest) if not left[i] == right[i]), None)  # noqa: SIM201 - the ==  the test used
-        lines = []
-        if first is not None and kind is str:
-            lines.append(f"first difference at index {first}: {left[first]!r} != {right[first]!r} "
-                         f"({_short(repr(left[max(0, first - 10):first + 10]), 40)} vs "
-                         f"{_short(repr(right[max(0, first - 10):first + 10]), 40)})")
-        elif first is not None and shortest > 3:
-            lines.append(f"first difference at index {first}: {_safe_repr(left[first])} != {_safe_repr(right[first])}")
-        if len(left) != len(right):
-            lines.append(f"lengths differ: {len(left)} != {len(right)}")
-        return lines
-    except BaseException:  # learner objects inside may refuse to be compared or measured
-        return []
-
-
-_DATA_TYPES = (type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset)
-
-
-def explain_call(result, func_text, arguments, call_text):
-    """`assert isinstance(3, str)` for a predicate; `assert 0 / where 0 = add(0, 0)` otherwise."""
-    if type(result) is not bool:
-        return explain_value(result, call_text)
-    shown = []  # data arguments by value, anything else (str, len) by its source
-    for keyword, value, text in arguments:
-        part = _safe_repr(value) if isinstance(value, _DATA_TYPES) else _short(text, REPR_CHARS)
-        shown.append(part if keyword is None else f"{keyword}={part}")
-    return f"assert {_short(func_text, REPR_CHARS)}({', '.join(shown)})"
-
-
-def explain_not(value, text):
-    message = f"assert not {_safe_repr(value)}"
-    return message if _safe_repr(value) == text else f"{message}\n  where {_safe_repr(value)} = {text}"
-
-
-def explain_value(value, text):
-    shown = _safe_repr(value)
-    return f"assert {shown}" if shown == text else f"assert {shown}\n  where {shown} = {_short(text, REPR_CHARS)}"
-
-
-def _describe(exc, memory_mb):
-    try:
-        return _describe_unsafe(exc, memory_mb)
-    except BaseException:
-        return "Your code raised an exception that cannot be displayed."
-
-
-def _describe_unsafe(exc, memory_mb):
-    kind = type(exc).__name__
-    if isinstance(exc, _MemoryError):
-        text = f"MemoryError: your code used more than the {memory_mb} MB of memory it may use"
-    elif isinstance(exc, SystemExit):
-        text = "SystemExit: the code called exit()"
-    elif isinstance(exc, _RecursionError):
-        text = "RecursionError: maximum recursion depth exceeded"
-    elif isinstance(exc, OSError) and exc.errno == _EMFILE:  # RLIMIT_NOFILE is 0: no file can be opened
-        text = "OSError: files are not part of this exercise: the code runs without a file system, so open() fails"
-    else:
-        detail = _safe_str(exc)
-        text = f"{kind}: {detail}" if detail else kind
-    line = None
-    last_file = None
-    tb = exc.__traceback__
-    while tb is not None:
-        last_file = tb.tb_frame.f_code.co_filename
-        if last_file == SOLUTION_FILENAME:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    if type(exc) is NameError and last_file == TEST_FILENAME and type(exc.name) is str:
-        # The test asked for a name the learner's code never defined (not a typo inside their code).
-        return _short(f"Your code does not define `{exc.name}`. Check the spelling; did you print the answer "
-                      "instead of returning it?", MESSAGE_CHARS)
-    if line is not None:
-        text += f" (line {line} of your code)"
-    return _short(text, MESSAGE_CHARS)
-
-
-def _describe_syntax_error(exc):
-    if not isinstance(exc, SyntaxError):  # e.g. ValueError for NUL bytes
-        return "SyntaxError: " + _safe_str(exc)
-    text = f"{type(exc).__name__}: {exc.msg}"
-    if exc.lineno:
-        text += f" (line {exc.lineno})"
-    source_line = (exc.text or "").rstrip("\n")
-    if source_line.strip():
-        stripped = source_line.lstrip()
-        caret = max((exc.offset or 1) - 1 - (len(source_line) - len(stripped)), 0)
-        text += f"\n    {_short(stripped, 200)}\n    {' ' * min(caret, 200)}^"
-    return text
-
-
-# JSON string escapes: quote, backslash and control characters; a lone surrogate becomes U+FFFD.
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in range(32)}
-_JSON_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\"})
-_JSON_ESCAPES.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
-_FLOAT_WORDS = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
-
-
-def to_json(value):
-    """Plain data as JSON; tuples and dicts tagged so the server gets back the exact types."""
-    kind = type(value)
-    if value is None:
-        return "null"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float:
-        text = float.__repr__(value)
-        return _FLOAT_WORDS.get(text, text)
-    if kind is str:
-        return '"' + value.translate(_JSON_ESCAPES) + '"'
-    if kind is list:
-        return "[" + ",".join([to_json(item) for item in value]) + "]"
-    if kind is tuple:
-        return '{"tuple":[' + ",".join([to_json(item) for item in value]) + "]}"
-    if kind is dict:
-        pairs = ",".join(["[" + to_json(k) + "," + to_json(v) + "]" for k, v in value.items()])
-        return '{"dict":[' + pairs + "]}"
-    raise TypeError(f"a {kind.__name__} is not plain data")
 
 
 class _Run:
@@ -480,7 +164,7 @@ class _Run:
         if isinstance(exc, OutOfCPU):
             slice_text = f"{self.cpu_slice} second{'' if self.cpu_slice == 1 else 's'}"
             return OUT_OF_CPU_MESSAGE.format(seconds=slice_text)
-        return _describe(exc, self._memory_mb)
+        return describe_exception(exc, self._memory_mb)
 
 
 def _to_plain(value, depth=0):
@@ -514,7 +198,7 @@ def _run_tests(run, job):
     try:
         code = compile(job["code"], SOLUTION_FILENAME, "exec", dont_inherit=True)
     except (SyntaxError, ValueError, UnicodeError) as exc:
-        run.emit("load", "syntax", _describe_syntax_error(exc), "")
+        run.emit("load", "syntax", describe_syntax_error(exc), "")
         return
     # A real module, registered under its name: dataclasses (with `from __future__ import annotations`),
     # typing.get_type_hints, pickle and enum look the defining module up in sys.modules.
@@ -610,7 +294,7 @@ def _run_one_case(run, namespace, name, target):
     failures = holder[0]._subtest_failures if holder and type(holder[0]._subtest_failures) is list else []
     for label, message in failures[: run.max_subresults]:
         run.max_subresults -= 1
-        run.emit("result", f"{name}[{_short(_safe_str(label), 80)}]", "fail", _short(_safe_str(message),
+        run.emit("result", f"{name}[{short(safe_str(label), 80)}]", "fail", short(safe_str(message),
                  MESSAGE_CHARS), "")
     _emit_result(run, name, error, output)
 
@@ -618,7 +302,7 @@ def _run_one_case(run, namespace, name, target):
 def _install_test_styles(code):
     """`pytest` and `unittest` as the shims of test_styles.py (the server compiled it)."""
     scope = {"__name__": "codelearn_test_styles", "__builtins__": dict(_BUILTINS_SNAPSHOT),
-             "_safe_repr": _safe_repr, "_differences": _differences}
+             "_safe_repr": safe_repr, "_differences": differences}
     exec(code, scope)  # noqa: S102 - trusted, compiled by the server
     for module_name, names in _STYLE_EXPORTS.items():
         module = _ModuleType(module_name)
@@ -644,10 +328,10 @@ def _emit_result(run, name, error, output):
 
 def _failure_message(error):
     try:
-        message = _safe_str(error.args[0]) if error.args else "assert failed"
+        message = safe_str(error.args[0]) if error.args else "assert failed"
     except BaseException:
         message = "assert failed"
-    return _short(message, MESSAGE_CHARS)
+    return short(message, MESSAGE_CHARS)
 
 
 def _run_one_probe(run, namespace, name, code):
@@ -681,11 +365,10 @@ def _run_one_observation(run, namespace, name, code):
 def main():
     job = _marshal_loads(_read_all(0))
     posix.close(0)
-    _prepare_imports(job)
+    prepare_imports(job)
     mac = _blake2.blake2b(key=job.pop("nonce"), digest_size=16)
     _lock_down(job)
-    global TEST_FILENAME
-    TEST_FILENAME = job["test_filename"]
+    sandbox_text.TEST_FILENAME = job["test_filename"]
     run = _Run(job, mac)
     del mac
     _signal.signal(_signal.SIGXCPU, _on_sigxcpu)  # each slice's soft CPU limit ends the call, not the run
@@ -698,7 +381,7 @@ def main():
         while tb is not None:
             where.append(f"{tb.tb_frame.f_code.co_name}:{tb.tb_lineno}")
             tb = tb.tb_next
-        run.emit("crash", _short(f"{type(exc).__name__} at {' > '.join(where)}", MESSAGE_CHARS))
+        run.emit("crash", short(f"{type(exc).__name__} at {' > '.join(where)}", MESSAGE_CHARS))
         posix._exit(3)
     run.emit("done")
     posix._exit(0)  # skip interpreter teardown: nothing left to do, and it is faster

@@ -18,7 +18,7 @@ from services.grader import Limits, Probe
 from services.grader import sandbox as sandbox_module
 from services.grader.challenge import MAX_SUBRESULTS
 from services.grader.sandbox import RecordReader, decode_record, record_cap
-from services.grader.sandbox_runner import to_json
+from services.grader.sandbox_text import to_json
 from tests.grader.hostile_records import HOSTILE_RECORDS
 from tests.grader.seed_example import VARIABLES_TESTS
 

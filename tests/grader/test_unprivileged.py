@@ -26,7 +26,8 @@ DEBIAN_PYTHON = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.mino
 UNPRIVILEGED = ("--reuid=65534", "--regid=65534", "--clear-groups")
 TRAVERSE_ONLY = ("--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search")
 SUITES = ("tests/grader/test_hostile.py", "tests/grader/test_sandbox_layers.py", "tests/grader/test_grading.py",
-          "tests/grader/test_records.py", "tests/grader/test_test_styles.py", "tests/grader/test_verdicts.py")
+          "tests/grader/test_records.py", "tests/grader/test_test_styles.py", "tests/grader/test_verdicts.py",
+          "tests/grader/test_messages.py", "tests/grader/test_cpu_slices.py")
 # (who the server is, which interpreter); root on the venv's Python is the main test run itself.
 RUNS = [("unprivileged", "venv"), ("unprivileged", "debian"), ("root", "debian")]
 
