@@ -52,6 +52,8 @@ HIDDEN_PREFIX = "hidden_"
 # A hidden check's body becomes this function, defined in the test namespace and removed by the runner
 # (a dunder name: `from solution import *` never brings a learner's name like it).
 HIDDEN_FUNCTION = "__hidden_check__"
+# What the runner reports for a hidden check whose CPU slice ran out (no exception is named so).
+TIMEOUT_MARK = "timeout"
 
 
 def prepare_tests(tests: Sequence[str | Probe], hidden: Sequence[Any] = ()) -> PreparedTests:

@@ -12,6 +12,7 @@ from typing import Any
 from services.grader.challenge import (
     HIDDEN_PREFIX,
     MAX_SUBRESULTS,
+    TIMEOUT_MARK,
     PreparedTests,
     Probe,
     is_plain,
@@ -31,7 +32,6 @@ NOT_RUN_AFTER_SYNTAX_ERROR = "Not run: your code has a syntax error."
 NOT_RUN_UNREADABLE = "Not run: your code could not be read."
 NOT_RUN = "Not run: the grader stopped before this test."
 log = logging.getLogger(__name__)
-TIMEOUT_MARK = "timeout"  # the runner's observation for a hidden check whose CPU slice ran out
 _NO_TESTS = marshal.dumps([])
 
 UNAVAILABLE = "The grader is not available on this server right now; please tell the site's team."

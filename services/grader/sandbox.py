@@ -46,7 +46,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
-from services.grader.challenge import HIDDEN_FUNCTION, MAX_SUBRESULTS, TEST_FILENAME
+from services.grader.challenge import HIDDEN_FUNCTION, MAX_SUBRESULTS, TEST_FILENAME, TIMEOUT_MARK
 from services.grader.limits import Limits
 from services.grader.plain import NOT_PLAIN, from_tagged
 from services.grader.preload import ALLOWED_BUILTIN_MODULES, INTERPRETER_FLAGS, PRELOADED_MODULES, Manifest
@@ -134,7 +134,7 @@ def run_sandbox(
             "manifest_fd": manifest.fd, "manifest_size": manifest.size,
             "available": ", ".join(PRELOADED_MODULES), "builtins": ALLOWED_BUILTIN_MODULES,
             "hidden_function": HIDDEN_FUNCTION, "test_filename": TEST_FILENAME, "stdin": stdin,
-            "max_subresults": MAX_SUBRESULTS,
+            "max_subresults": MAX_SUBRESULTS, "timeout_mark": TIMEOUT_MARK,
             "uid": user.uid, "gid": user.gid,
             "output_bytes": limits.output_bytes, "memory_mb": limits.memory_mb,
             "cpu_seconds": limits.cpu_seconds, "test_cpu_seconds": min(limits.test_cpu_seconds, limits.cpu_seconds),

@@ -77,7 +77,6 @@ def _on_sigxcpu(signum, frame):
 
 OUT_OF_CPU_MESSAGE = "Timed out: this test used more than {seconds} of CPU time and was stopped."
 NO_CPU_LEFT = "Not run: your code used all the CPU time of the submission before this test."
-TIMEOUT_MARK = "timeout"  # a hidden check's observation when its slice ran out (no exception is named so)
 _CPU_LEFT_TO_START = 0.05
 
 
@@ -109,6 +108,7 @@ class _Run:
         self._cap = job["output_bytes"]
         self._memory_mb = job["memory_mb"]
         self.hidden_function = job["hidden_function"]  # the name challenge.py gives a hidden check
+        self.timeout_mark = job["timeout_mark"]  # a hidden check's observation when its slice ran out
         stdin = job.get("stdin")
         self._stdin = NoInput() if stdin is None else FedInput(stdin)  # one stream for the whole run
         self.max_subresults = job["max_subresults"]  # the server's bound on extra subTest results
@@ -226,7 +226,7 @@ def _run_tests(run, job):
     for kind, name, test_code in items:
         if kind not in ("module", "styles") and run.cpu_left() < _CPU_LEFT_TO_START:
             if kind == "observe":
-                run.emit("observed", name, None, TIMEOUT_MARK)
+                run.emit("observed", name, None, run.timeout_mark)
             else:
                 run.emit("result", name, "error", NO_CPU_LEFT, "")
         elif kind == "module":
@@ -354,7 +354,7 @@ def _run_one_observation(run, namespace, name, code):
         error = _MemoryError()
     raised = None
     if isinstance(error, OutOfCPU):
-        raised, value = TIMEOUT_MARK, None
+        raised, value = run.timeout_mark, None
     elif error is not None:
         kind = type(error)
         raised = kind.__name__ + ("" if kind.__module__ == "builtins" else "*")
