@@ -32,7 +32,8 @@ _handler = None
 
 
 class StagePrefixMiddleware:
-    """Mount the app under `/<stage>` when API Gateway serves it on its default host.
+    """Mount the app under `/<stage>` when API Gateway serves it on its default host, and mend
+    what the adapter leaves wrong in AWS's real events.
 
     On `<id>.execute-api.<region>.amazonaws.com` a REST API (payload 1.0) strips the stage from
     `path` but browsers still need it in every link and redirect; an HTTP API with a named stage
@@ -45,15 +46,43 @@ class StagePrefixMiddleware:
     def __call__(self, environ: dict, start_response: Any) -> Any:
         event = environ.get("apig_wsgi.full_event") or {}
         context = event.get("requestContext") or {}
+        _join_cookie_lines(environ, event)
+        _host_from_context(environ, context)
         stage = context.get("stage") or ""
         host = environ.get("HTTP_HOST", "")
         if stage and stage != "$default" and ".execute-api." in host:
             prefix = f"/{stage}"
             path = environ.get("PATH_INFO", "")
-            if path == prefix or path.startswith(prefix + "/"):
+            if _path_has_stage(event, context) and (path == prefix or path.startswith(prefix + "/")):
                 environ["PATH_INFO"] = path[len(prefix):] or "/"
             environ["SCRIPT_NAME"] = prefix
         return self.wsgi_app(environ, start_response)
+
+
+def _join_cookie_lines(environ: dict, event: dict) -> None:
+    """Cookie lines split across `multiValueHeaders` are one list: `; ` joins them (RFC 9113
+    8.2.3); the adapter's `,` would make the session cookie's value unreadable."""
+    lines = [line for name, values in (event.get("multiValueHeaders") or {}).items()
+             if name.lower() == "cookie" for line in values or ()]
+    if len(lines) > 1:
+        environ["HTTP_COOKIE"] = "; ".join(lines)
+
+
+def _host_from_context(environ: dict, context: dict) -> None:
+    """Without a Host header (the console's test events) links would read `http:///...`: the
+    domain API Gateway or the function URL answered on is the host, and it only serves HTTPS."""
+    domain = context.get("domainName")
+    if not environ.get("HTTP_HOST") and domain:
+        environ["HTTP_HOST"] = environ["SERVER_NAME"] = domain
+        environ["wsgi.url_scheme"] = "https"
+
+
+def _path_has_stage(event: dict, context: dict) -> bool:
+    """Payload 2.0's `rawPath` carries the stage; a REST API's `path` already lost it (its
+    `requestContext.path` keeps it), so stripping again would turn `/Prod/Prod` into `/`."""
+    if event.get("version") == "2.0":
+        return True
+    return event.get("path") == context.get("path")
 
 
 def build_handler(app: Any) -> Any:

@@ -31,7 +31,7 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9=_-]{8,64}$")  # HTTP API ids end in "="
 REQUEST_ID_KEY = "codelearn.request_id"  # where the WSGI environ carries it
 
 
