@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -39,7 +40,10 @@ class OutboxMailer:
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.json"
         record = {"to": message.to, "subject": message.subject, "text": message.text,
                   "sent_at": self._clock().isoformat()}
-        path.write_text(json.dumps(record, indent=2), encoding="utf-8")
+        # Written under another name, then renamed: a reader never sees a half-written message.
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(json.dumps(record, indent=2), encoding="utf-8")
+        os.replace(partial, path)
         log.info("mail written to outbox", extra={"outbox_file": path.name, "subject": message.subject})
 
     def messages(self) -> list[dict[str, Any]]:
