@@ -42,9 +42,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REMEMBER_DAYS", 30, "Lifetime of a login session with \"remember me\"."),
     Setting("VERIFY_TOKEN_HOURS", 48, "How long an email verification link works."),
     Setting("RESET_TOKEN_MINUTES", 30, "How long a password reset link works."),
-    Setting("LOGIN_FAILURES_PER_ACCOUNT", 5, "Failed logins per account in the window before it is throttled."),
-    Setting("LOGIN_FAILURES_PER_ADDRESS", 20, "Failed logins per client address in the window before throttling."),
+    Setting("LOGIN_FAILURES_PER_PAIR", 5, "Failed logins per account from one client address in the window before "
+            "that pair waits out the window (others can still log in to the account)."),
+    Setting("LOGIN_FAILURES_PER_ACCOUNT", 50, "Failed logins per account from anywhere in the window before it is "
+            "throttled for everyone; past the pair limit it already takes one try per growing delay."),
+    Setting("LOGIN_FAILURES_PER_ADDRESS", 20, "Failed logins per client address (over every account) in the window."),
     Setting("LOGIN_WINDOW_MINUTES", 15, "Window of the failed-login counters."),
+    Setting("LOGIN_MAX_DELAY_SECONDS", 60, "Longest delay between tries on an account under attack (it doubles "
+            "from 2 s with each wrong password past the pair limit)."),
     Setting("MAX_FORM_BYTES", 262_144, "Largest request body accepted (413 above)."),
     Setting("GRADER_CPU_SECONDS", _GRADER_DEFAULTS.cpu_seconds, "CPU seconds one grading run may use in all."),
     Setting("GRADER_TEST_CPU_SECONDS", _GRADER_DEFAULTS.test_cpu_seconds,

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
 from blueprints.deps import accounts
+from blueprints.errors import error_response
 from blueprints.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -21,6 +22,7 @@ from blueprints.hardening import client_address
 from blueprints.login import start_session
 from services.accounts import InvalidCredentials
 from services.errors import InvalidInput
+from services.login_throttle import LoginThrottled
 
 bp = Blueprint("auth", __name__)
 
@@ -102,7 +104,10 @@ def login():
             user, server_session = accounts().login(
                 form.email.data, form.password.data, ip=client_address(),
                 user_agent=request.headers.get("User-Agent", ""), remember=form.remember.data,
-            )  # RateLimited becomes the 429 page (with Retry-After) in the error handlers
+            )
+        except LoginThrottled as exc:
+            return error_response(429, str(exc), exc.retry_after,
+                                  way_out=(url_for("auth.forgot_password"), "Reset your password"))
         except InvalidCredentials as exc:
             flash(str(exc), "error")
             return render_template("auth/login.html", form=form), 401
@@ -149,7 +154,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts().reset_password(token, form.password.data)
+            accounts().reset_password(token, form.password.data, ip=client_address())
         except InvalidInput as exc:
             _apply_errors(form, exc)
         else:

@@ -35,7 +35,9 @@ def wants_json() -> bool:
     return request.is_json or best == "application/json"
 
 
-def error_response(status: int, message: str | None = None, retry_after: int | None = None):
+def error_response(status: int, message: str | None = None, retry_after: int | None = None,
+                   way_out: tuple[str, str] | None = None):
+    """`way_out`: (link, label) of what the learner can do instead of waiting."""
     title, default_message = TITLES.get(status, TITLES[500])
     message = message or default_message
     request_id = current_request_id()
@@ -45,7 +47,7 @@ def error_response(status: int, message: str | None = None, retry_after: int | N
         response = body, status
     else:
         response = render_template("errors/error.html", status=status, title=title, message=message,
-                                   request_id=request_id, retry_after=retry_after), status
+                                   request_id=request_id, retry_after=retry_after, way_out=way_out), status
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return response[0], response[1], headers
 

@@ -20,7 +20,8 @@ from email_validator import EmailNotValidError, validate_email
 from dal.base import EmailTaken, OneTimeToken, Session, Store, User
 from services import passwords
 from services.clock import Clock, utcnow
-from services.errors import InvalidInput, NotFoundError, RateLimited, ServiceError
+from services.errors import InvalidInput, NotFoundError, ServiceError
+from services.login_throttle import LoginThrottle, ThrottleLimits
 from services.mail import Mailer, Message
 from services.ratelimit import RateLimiter
 
@@ -49,9 +50,11 @@ class AccountSettings:
     remember_days: int = 30
     verify_token_hours: int = 48
     reset_token_minutes: int = 30
-    login_failures_per_account: int = 5
+    login_failures_per_pair: int = 5
+    login_failures_per_account: int = 50
     login_failures_per_address: int = 20
     login_window_minutes: int = 15
+    login_max_delay_seconds: int = 60
     bcrypt_rounds: int = 12
 
 
@@ -89,6 +92,17 @@ class Accounts:
         self.settings = settings or AccountSettings()
         self._clock = clock
         self._limits = RateLimiter(store, clock)
+        self._login_throttle = LoginThrottle(self._limits, self._throttle_limits)
+
+    def _throttle_limits(self) -> ThrottleLimits:
+        s = self.settings
+        return ThrottleLimits(per_pair=s.login_failures_per_pair, per_address=s.login_failures_per_address,
+                              per_account=s.login_failures_per_account, window_minutes=s.login_window_minutes,
+                              max_delay_seconds=s.login_max_delay_seconds)
+
+    def login_delay(self, failures: int) -> int:
+        """Seconds between tries on an account with `failures` recent wrong passwords (0: none)."""
+        return self._login_throttle.delay(failures)
 
     # --- registration and verification -----------------------------------------------------
     def register(self, email: str, password: str, display_name: str, verify_link: LinkBuilder) -> User:
@@ -136,23 +150,15 @@ class Accounts:
             email = normalise_email(email)
         except InvalidInput:
             raise InvalidCredentials() from None
-        window = self.settings.login_window_minutes * 60
-        account_key, address_key = f"login-fail:account:{email}", f"login-fail:address:{ip}"
-        for key, limit in ((account_key, self.settings.login_failures_per_account),
-                           (address_key, self.settings.login_failures_per_address)):
-            decision = self._limits.check(key, limit, window)
-            if not decision.allowed:
-                raise RateLimited("Too many failed logins. Wait a little before trying again.",
-                                  decision.retry_after)
+        # Counted before the password is checked (LoginThrottled, a 429, when a budget is spent).
+        admission = self._login_throttle.admit(email, ip)
         user = self._store.get_user_by_email(email)
         valid = passwords.verify_password(password[: passwords.MAX_LENGTH],
                                           user.password_hash if user else _dummy_hash())
         if user is None or not valid:
-            self._limits.hit(account_key, self.settings.login_failures_per_account, window)
-            self._limits.hit(address_key, self.settings.login_failures_per_address, window)
             log.info("login failed", extra={"known_account": user is not None})
             raise InvalidCredentials()
-        self._limits.reset(account_key, window)
+        admission.succeeded()
         now = self._clock()
         session = Session(
             id=secrets.token_urlsafe(32), user_id=user.id, created_at=now, last_seen_at=now,
@@ -219,8 +225,8 @@ class Accounts:
                   "your password stays as it is."),
         ))
 
-    def reset_password(self, token: str, new_password: str) -> User:
-        """Sets the new password and signs the account out everywhere."""
+    def reset_password(self, token: str, new_password: str, *, ip: str | None = None) -> User:
+        """Sets the new password, signs the account out everywhere and lifts its login throttle."""
         # Check the password before spending the token, so a refused password keeps the link usable.
         problem = passwords.policy_problem(new_password)
         if problem:
@@ -236,6 +242,7 @@ class Accounts:
             raise InvalidInput(problem, {"password": problem})
         user = self._store.update_user(user.id, password_hash=self._hash(new_password), verified=True)
         self._store.delete_user_sessions(user.id)
+        self._login_throttle.clear_account(user.email, ip)
         return user
 
     def change_password(self, user_id: str, current: str, new: str, keep_session_id: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dal.base import Store
 from services.clock import Clock, utcnow
@@ -15,6 +15,8 @@ class Decision:
     allowed: bool
     count: int
     retry_after: int  # seconds until the window resets (0 when allowed)
+    window_key: str = ""  # the counter this decision counted on (for `refund`)
+    window_ends: datetime | None = None
 
 
 class RateLimiter:
@@ -33,7 +35,20 @@ class RateLimiter:
         window_key, ends, remaining = self._window(key, window_seconds)
         count = self._store.increment_counter(window_key, ends, self._clock())
         allowed = count <= limit
-        return Decision(allowed, count, 0 if allowed else remaining)
+        return Decision(allowed, count, 0 if allowed else remaining, window_key, ends)
+
+    def space(self, key: str, seconds: int) -> Decision:
+        """At most one event per `seconds`, counted from the last one let through."""
+        now = self._clock()
+        ends = now + timedelta(seconds=seconds)
+        count = self._store.increment_counter(key, ends, now)  # a live counter keeps its first expiry
+        allowed = count <= 1
+        return Decision(allowed, count, 0 if allowed else seconds, key, ends)
+
+    def refund(self, decision: Decision) -> None:
+        """Give back the event a `hit` counted (an attempt that turned out not to count)."""
+        if decision.window_key and decision.window_ends is not None:
+            self._store.increment_counter(decision.window_key, decision.window_ends, self._clock(), amount=-1)
 
     def check(self, key: str, limit: int, window_seconds: int) -> Decision:
         """Look without counting."""

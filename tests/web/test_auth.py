@@ -89,11 +89,11 @@ def test_wrong_password_gives_one_message_for_unknown_and_known_accounts(client)
     assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
 
 
-def test_failed_logins_are_throttled_per_account_with_retry_after(app, client):
+def test_failed_logins_are_throttled_per_account_and_address_with_retry_after(app, client):
     register(client)
-    for _ in range(app.config["LOGIN_FAILURES_PER_ACCOUNT"]):
+    for _ in range(app.config["LOGIN_FAILURES_PER_PAIR"]):
         assert login(client, password="wrong password here").status_code == 401
-    throttled = login(client)  # even the right password waits
+    throttled = login(client)  # even the right password waits, from the address that got it wrong
     assert throttled.status_code == 429
     assert int(throttled.headers["Retry-After"]) > 0
     assert "try again in" in throttled.get_data(as_text=True)
