@@ -77,10 +77,17 @@ def _markdown() -> Any:
     md = _load_tools().MarkdownIt("commonmark", {"html": False, "linkify": False, "highlight": _highlight})
     md.enable("table")
 
-    def heading(renderer, tokens, idx, options, env):  # the page owns <h1>: lesson headings start lower
+    def heading(renderer, tokens, idx, options, env):
+        """The page owns the heading above the text (`shift` is its level): headings start below it
+        and go down one level at a time, whatever the Markdown skipped (## straight after the
+        page's <h2> would be an h4 under an h2 to a screen reader)."""
         token = tokens[idx]
-        level = min(6, int(token.tag[1]) + env.get("shift", 1))
-        token.tag = f"h{level}"
+        if token.type == "heading_open":
+            shift = env.get("shift", 1)
+            wanted = int(token.tag[1]) + shift
+            level = min(6, wanted, env.get("heading_previous", shift) + 1)
+            env["heading_previous"] = env["heading_open"] = level
+        token.tag = f"h{env['heading_open']}"
         return renderer.renderToken(tokens, idx, options, env)
 
     md.add_render_rule("heading_open", heading)
