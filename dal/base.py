@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from dal.tutor import TutorRecords
+
 T = TypeVar("T")
 
 
@@ -170,8 +172,9 @@ UPDATABLE_USER_FIELDS = frozenset(
 )
 
 
-class Store(abc.ABC):
+class Store(TutorRecords, abc.ABC):
     """Everything CodeLearn persists. One instance per process; safe to share between threads.
+    Each later area adds its abstract methods from its own module (dal/tutor.py, ...).
 
     Writes of items that belong to a user (sessions, tokens, events, progress, drafts, last reports)
     for a user that does not exist raise NotFound on SQLite (foreign keys); DynamoDB does not check.

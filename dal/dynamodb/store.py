@@ -25,6 +25,7 @@ from dal.dynamodb import items, keys
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
 from dal.dynamodb.expressions import set_and_remove
 from dal.dynamodb.learning import LearningRecords
+from dal.dynamodb.tutor import TutorRecords
 from dal.dynamodb.schema import TTL_ATTRIBUTE, USER_INDEX, ensure_table
 from dal.dynamodb.table import Table
 from dal.encoding import optional_iso, to_iso, utc_now
@@ -48,7 +49,7 @@ def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.02 * 2**attempt))
 
 
-class DynamoStore(LearningRecords, Store):
+class DynamoStore(LearningRecords, TutorRecords, Store):
     """A Store in one DynamoDB table. `client` is a boto3 DynamoDB client made by the caller (once
     per process); boto3 clients are thread-safe, so the store is too."""
 
@@ -241,6 +242,7 @@ class DynamoStore(LearningRecords, Store):
                 " AND #purpose = :purpose AND #expires > :now",
                 names={"#used": "usedAt", "#purpose": "purpose", "#expires": "expires"},
                 values={":now": to_iso(now), ":purpose": purpose},
+                once=True,  # a resent request finds its own mark: the token is this call's
             )
         except ConditionFailed:
             return None
@@ -267,6 +269,7 @@ class DynamoStore(LearningRecords, Store):
                     names=names,
                     values=values,
                     return_values="UPDATED_NEW",
+                    once=True,
                 )
                 return int(counted["count"])
             try:  # an expired counter: restart it, unless another call restarted it meanwhile
@@ -277,6 +280,7 @@ class DynamoStore(LearningRecords, Store):
                     names=names,
                     values=values,
                     return_values="NONE",
+                    once=True,
                 )
                 return amount
             except ConditionFailed:

@@ -129,6 +129,51 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        3,
+        # The tutor (dal/tutor.py): one mastery row per learner x concept, quiz attempts, quiz records.
+        """
+        CREATE TABLE masteries (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            concept_id TEXT NOT NULL,
+            p_known REAL NOT NULL,
+            evidence INTEGER NOT NULL DEFAULT 0,
+            recent TEXT NOT NULL DEFAULT '',
+            history TEXT NOT NULL DEFAULT '[]',
+            updated_at TEXT,
+            source TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL,
+            PRIMARY KEY (user_id, concept_id)
+        );
+
+        CREATE TABLE quiz_attempts (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            quiz_key TEXT NOT NULL,
+            questions TEXT NOT NULL,
+            answers TEXT NOT NULL DEFAULT '[]',
+            answered INTEGER NOT NULL DEFAULT 0,
+            step TEXT NOT NULL DEFAULT '',
+            score INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            submitted_at TEXT,
+            PRIMARY KEY (user_id, id)
+        );
+
+        CREATE TABLE quiz_records (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            quiz_key TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            best_score INTEGER NOT NULL DEFAULT 0,
+            last_score INTEGER NOT NULL DEFAULT 0,
+            total INTEGER NOT NULL DEFAULT 0,
+            last_at TEXT,
+            last_attempt TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (user_id, quiz_key)
+        );
+        """,
+    ),
 ]
 
 

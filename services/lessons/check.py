@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
 
@@ -27,9 +27,10 @@ from services.grader.errors import EmptySubmission, GraderBusy, GradingInputErro
 from services.grader.reference import Reference
 from services.grader.report import Report
 from services.lessons.hardcoding import build_hardcoded_attack
-from services.lessons.library import STALE_REFERENCE, FileProblem, lesson_files, read_lesson_file
+from services.lessons.library import STALE_QUIZ_ANSWERS, STALE_REFERENCE, FileProblem, lesson_files, read_lesson_file
 from services.lessons.model import Lesson
-from services.lessons.references import load_reference, reference_file, store_reference
+from services.lessons.quiz_programs import answers_to_store
+from services.lessons.references import load_quiz_answers, load_reference, reference_file, store_reference
 
 BLOCK_TIMEOUT_SECONDS = 10.0
 _PYTHON_INFO = {"python", "py", "python3"}
@@ -57,6 +58,8 @@ class GradesCode(Protocol):
               reference: Reference | None = None) -> Report: ...
 
     def observe(self, solution: str, tests: list[str], checks: tuple, *, language: str = "python") -> Reference: ...
+
+    def run(self, code: str, *, stdin: str = "", language: str = "python") -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,16 @@ def graph_problems(lessons: list[tuple[Lesson, str]]) -> list[FileProblem]:
     for cycle in _cycles(by_id):
         problems.append(FileProblem(where[cycle[0]], cycle[0], "prerequisites form a cycle: " + " -> ".join(cycle)))
     return problems
+
+
+def concept_map_problems(root: Path, lessons: list[Lesson]) -> list[FileProblem]:
+    """The concept map (content/concepts/) against the lessons: every concept defined, taught, acyclic."""
+    from services.tutor.concepts import concepts_file, load_concept_map
+
+    _, problems = load_concept_map(root, lessons)
+    languages = sorted({lesson.language for lesson in lessons}) or ["python"]
+    shown = str(concepts_file(root, languages[0]).relative_to(root.resolve().parent))
+    return [FileProblem(shown, "concepts", problem) for problem in problems]
 
 
 def _cycles(by_id: dict[str, Lesson]) -> list[list[str]]:
@@ -213,6 +226,10 @@ def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = No
             problems.append("the starter passes every test; it must fail at least one")
     if reference is not None:
         problems.extend(hardcoding_problems(lesson, grader, reference))
+    answers, quiz_problems = answers_to_store(lesson.quiz, grader)
+    problems.extend(quiz_problems)
+    if stored is not None and answers and load_quiz_answers(stored) != answers:
+        problems.append(STALE_QUIZ_ANSWERS)
     blocks_error = run_blocks(python_blocks(lesson.lesson))
     if blocks_error:
         problems.append(blocks_error)
@@ -250,6 +267,7 @@ def check_library(
         loaded.append((Lesson.from_dict(data, path=shown), shown))
         stored_at[data["id"]] = reference_file(root, path)
     report(graph_problems(loaded))
+    report(concept_map_problems(root, [lesson for lesson, _ in loaded]))
 
     def run(item: tuple[Lesson, str]) -> list[FileProblem]:
         lesson, shown = item
@@ -278,6 +296,8 @@ def write_references(root: str | Path, grader: GradesCode) -> tuple[list[str], l
         except (GradingInputError, GraderBusy) as exc:
             problems.append(FileProblem(str(path), lesson.id, f"cannot be observed: {exc}"))
             continue
-        if lesson.hidden and store_reference(lesson, reference, reference_file(root, path)):
+        answers, quiz_problems = answers_to_store(lesson.quiz, grader)
+        problems.extend(FileProblem(str(path), lesson.id, problem) for problem in quiz_problems)
+        if (lesson.hidden or answers) and store_reference(lesson, reference, reference_file(root, path), answers):
             changed.append(lesson.id)
     return changed, problems

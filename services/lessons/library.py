@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.lessons.model import LEVELS, Lesson
-from services.lessons.references import load_reference, reference_file
+from services.lessons.quiz_programs import with_verified_answers
+from services.lessons.references import load_quiz_answers, load_reference, reference_file
 from services.lessons.schema import validate_lesson
 
 log = logging.getLogger(__name__)
 STALE_REFERENCE = "its reference observations are missing or stale: run `flask lessons references`"
+STALE_QUIZ_ANSWERS = "the stored answers of its program quiz questions are missing or stale: run `flask lessons references`"
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,9 @@ class LessonLibrary:
                 continue
             seen.add(data["id"])
             lesson = Lesson.from_dict(data, path=str(path))
-            reference = load_reference(lesson, reference_file(root, path))
+            stored = reference_file(root, path)
+            reference = load_reference(lesson, stored)
+            lesson = lesson.with_quiz(with_verified_answers(lesson.quiz, load_quiz_answers(stored)))
             if reference is None:  # the lesson still shows; its submissions cannot count (see check)
                 problems.append(FileProblem(str(path), lesson.id, STALE_REFERENCE))
             lessons.append(lesson if reference is None else lesson.with_reference(reference))

@@ -12,11 +12,44 @@ LEVEL_TITLES = {"beginner": "Beginner", "intermediate": "Intermediate", "advance
 
 
 @dataclass(frozen=True)
+class QuizProgram:
+    """A "what does this code print / return" question's program: `outputs[i]` is what it prints if
+    choice i is right. The right choice is what the grader's run prints, never the author's word."""
+
+    code: str
+    outputs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class QuizQuestion:
     question: str
     choices: tuple[str, ...]
-    answer: int
+    answer: int  # for a program question: the choice its run printed (set when the library loads)
     explanation: str
+    why_not: tuple[str, ...] = ()  # aligned with choices: why each wrong choice is wrong
+    concepts: tuple[str, ...] = ()  # what it tests; empty: the lesson's concepts
+    program: QuizProgram | None = None
+    verified: bool = True  # False: a program question whose run's answer is missing or stale
+
+    @classmethod
+    def from_dict(cls, q: dict[str, Any]) -> QuizQuestion:
+        program = q.get("program")
+        return cls(
+            q["question"], tuple(q["choices"]), int(q["answer"]), q.get("explanation", ""),
+            why_not=tuple(q.get("why_not") or ()), concepts=tuple(q.get("concepts") or ()),
+            program=QuizProgram(program["code"], tuple(program["outputs"])) if program else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"question": self.question, "choices": list(self.choices), "answer": self.answer,
+                                "explanation": self.explanation}
+        if self.why_not:
+            data["why_not"] = list(self.why_not)
+        if self.concepts:
+            data["concepts"] = list(self.concepts)
+        if self.program:
+            data["program"] = {"code": self.program.code, "outputs": list(self.program.outputs)}
+        return data
 
 
 @dataclass(frozen=True)
@@ -35,6 +68,8 @@ class Lesson:
     solution: str  # never sent to the browser
     tests: tuple[str, ...]
     hints: tuple[str, ...]
+    # Which concepts each visible test checks, as (test name, concepts); a test not named checks all.
+    test_concepts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     quiz: tuple[QuizQuestion, ...] = ()
     source: str = "static"  # static (curated library) | ai (generated, proved, cached)
     path: str = field(default="", compare=False)
@@ -50,10 +85,7 @@ class Lesson:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "static", path: str = "") -> Lesson:
-        quiz = tuple(
-            QuizQuestion(q["question"], tuple(q["choices"]), int(q["answer"]), q.get("explanation", ""))
-            for q in data.get("quiz") or ()
-        )
+        quiz = tuple(QuizQuestion.from_dict(q) for q in data.get("quiz") or ())
         return cls(
             id=data["id"],
             title=data["title"],
@@ -69,6 +101,7 @@ class Lesson:
             solution=data["solution"],
             tests=tuple(data["tests"]),
             hints=tuple(data.get("hints") or ()),
+            test_concepts=tuple((name, tuple(named)) for name, named in (data.get("test_concepts") or {}).items()),
             quiz=quiz,
             source=source,
             path=path,
@@ -79,6 +112,16 @@ class Lesson:
     def with_reference(self, reference: Reference) -> Lesson:
         return replace(self, reference=reference)
 
+    def with_quiz(self, quiz: tuple[QuizQuestion, ...]) -> Lesson:
+        return replace(self, quiz=quiz)
+
+    def concepts_of_test(self, name: str) -> tuple[str, ...]:
+        """The concepts a graded test checks: as the lesson names them, else all the lesson's."""
+        return dict(self.test_concepts).get(name, self.concepts)
+
+    def concepts_of_question(self, question: QuizQuestion) -> tuple[str, ...]:
+        return question.concepts or self.concepts
+
     def to_dict(self) -> dict[str, Any]:
         """The lesson file's shape (what the cache stores for generated lessons)."""
         return {
@@ -87,9 +130,10 @@ class Lesson:
             "prerequisites": list(self.prerequisites), "lesson": self.lesson, "challenge": self.challenge,
             "starter": self.starter, "solution": self.solution, "tests": list(self.tests),
             "hints": list(self.hints),
+            **({"test_concepts": {name: list(named) for name, named in self.test_concepts}}
+               if self.test_concepts else {}),
             **({"hidden": [{"name": c.name, "about": c.about, "check": c.check, "compare": c.compare}
                            for c in self.hidden]} if self.hidden else {}),
             **({"unprotectable": self.unprotectable} if self.unprotectable else {}),
-            "quiz": [{"question": q.question, "choices": list(q.choices), "answer": q.answer,
-                      "explanation": q.explanation} for q in self.quiz],
+            "quiz": [q.to_dict() for q in self.quiz],
         }

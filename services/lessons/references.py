@@ -2,7 +2,8 @@
 
 `content/references/<language>/<level>/<slug>.json` mirrors `content/lessons/...`. Each holds what the
 reference solution observed for the lesson's hidden checks and a fingerprint of what they were
-computed from (solution + checks). `flask lessons references` writes them; `flask lessons check`
+computed from (solution + checks), and the answers of the quiz's program questions as their runs
+gave them (quiz_programs.py), each with its own fingerprint. `flask lessons references` writes them; `flask lessons check`
 recomputes and refuses stale ones; the app only reads them, so no submission ever waits for the
 reference solution to run (on Lambda that would double the cost of grading).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from services.grader import InvalidTests, Reference
 from services.grader.reference import fingerprint, observations_from_json, observations_to_json
@@ -37,13 +39,26 @@ def load_reference(lesson: Lesson, stored: Path) -> Reference | None:
         return None
 
 
-def store_reference(lesson: Lesson, reference: Reference, stored: Path) -> bool:
+def load_quiz_answers(stored: Path) -> dict[str, Any]:
+    """The stored runs of the quiz's program questions, by question position ({} when none)."""
+    try:
+        data = json.loads(stored.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    quiz = data.get("quiz") if isinstance(data, dict) else None
+    return quiz if isinstance(quiz, dict) else {}
+
+
+def store_reference(lesson: Lesson, reference: Reference, stored: Path, quiz_answers: dict[str, Any] | None = None) -> bool:
     """Write the file when its content changes; True when it did."""
-    text = json.dumps({
+    data: dict[str, Any] = {
         "lesson": lesson.id,
         "fingerprint": fingerprint(lesson.solution, lesson.hidden),
         "observations": observations_to_json(reference.observations),
-    }, indent=2, ensure_ascii=False) + "\n"
+    }
+    if quiz_answers:
+        data["quiz"] = quiz_answers
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if stored.exists() and stored.read_text(encoding="utf-8") == text:
         return False
     stored.parent.mkdir(parents=True, exist_ok=True)

@@ -10,9 +10,12 @@ from services.lessons.model import LEVELS
 
 KEYS: tuple[str, ...] = (
     "id", "title", "language", "level", "topic", "order", "concepts", "prerequisites",
-    "lesson", "challenge", "starter", "solution", "tests", "hidden", "unprotectable", "hints", "quiz",
+    "lesson", "challenge", "starter", "solution", "tests", "test_concepts", "hidden", "unprotectable", "hints",
+    "quiz",
 )
-REQUIRED = frozenset(KEYS) - {"quiz", "hidden", "unprotectable"}
+REQUIRED = frozenset(KEYS) - {"quiz", "hidden", "unprotectable", "test_concepts"}
+QUESTION_KEYS = frozenset({"question", "choices", "answer", "explanation", "why_not", "concepts", "program"})
+WHY_NOT_CHARS = 300
 HIDDEN_KEYS = frozenset({"name", "about", "check", "compare"})
 TODO_MARKER = "TODO"
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
@@ -88,11 +91,12 @@ def validate_lesson(
     _texts(data, "hints", problems, 1, 5)
     tests = _texts(data, "tests", problems, 3, 20)
     problems.extend(_test_problems(tests, parse_code))
+    problems.extend(_test_concept_problems(data.get("test_concepts"), tests, concepts))
     problems.extend(_hidden_problems(data.get("hidden"), parse_code))
     unprotectable = data.get("unprotectable")
     if unprotectable is not None and (not isinstance(unprotectable, str) or not unprotectable.strip()):
         problems.append("`unprotectable` must say why hard-coded answers cannot be told apart from solutions")
-    problems.extend(_quiz_problems(data.get("quiz")))
+    problems.extend(_quiz_problems(data.get("quiz"), concepts, parse_code))
     if isinstance(data["starter"], str) and data["starter"].strip() == str(data["solution"]).strip():
         problems.append("the starter is the same as the solution; it must fail at least one test")
     if parse_code:
@@ -102,7 +106,8 @@ def validate_lesson(
 
 
 def _test_problems(tests: list[str], parse_code: bool = True) -> list[str]:
-    problems, names = [], []
+    problems: list[str] = []
+    names: list[str] = []
     for number, source in enumerate(tests, 1):
         found = [m.group(1) or m.group(2) for m in _TEST_NAME.finditer(source)]
         if not found:
@@ -154,7 +159,30 @@ def _hidden_problems(hidden: Any, parse_code: bool) -> list[str]:
     return problems
 
 
-def _quiz_problems(quiz: Any) -> list[str]:
+def test_names(tests: list[str]) -> list[str]:
+    """The names the grader reports tests by: each `def test_...` function and `class Test...` case."""
+    return [m.group(1) or m.group(2) for source in tests for m in _TEST_NAME.finditer(source)]
+
+
+def _test_concept_problems(mapping: Any, tests: list[str], concepts: list[str]) -> list[str]:
+    """`test_concepts`: which of the lesson's concepts each visible test checks (default: all of them)."""
+    if mapping is None:
+        return []
+    if not isinstance(mapping, dict):
+        return ["`test_concepts` must map test names to lists of the lesson's concepts"]
+    problems = []
+    names = set(test_names(tests))
+    for name, named in mapping.items():
+        if name not in names:
+            problems.append(f"test_concepts names {name!r}, which is not one of the lesson's tests")
+        if not isinstance(named, list) or not named or not all(isinstance(c, str) for c in named):
+            problems.append(f"test_concepts of {name!r} must be a non-empty list of concept ids")
+        elif unknown := sorted(set(named) - set(concepts)):
+            problems.append(f"test_concepts of {name!r} names concepts the lesson does not: {', '.join(unknown)}")
+    return problems
+
+
+def _quiz_problems(quiz: Any, concepts: list[str] | tuple[str, ...] = (), parse_code: bool = True) -> list[str]:
     if quiz is None:
         return []
     if not isinstance(quiz, list):
@@ -164,11 +192,62 @@ def _quiz_problems(quiz: Any) -> list[str]:
         if not isinstance(q, dict) or not {"question", "choices", "answer"} <= q.keys():
             problems.append(f"quiz question {number} needs question, choices and answer")
             continue
+        if unknown := sorted(q.keys() - QUESTION_KEYS):
+            problems.append(f"quiz question {number} has unknown keys: {', '.join(unknown)}")
         choices = q["choices"]
         if not isinstance(choices, list) or not 2 <= len(choices) <= 6 or not all(isinstance(c, str) for c in choices):
             problems.append(f"quiz question {number}: choices must be 2-6 strings")
-        elif isinstance(q["answer"], bool) or not isinstance(q["answer"], int) or not 0 <= q["answer"] < len(choices):
+            continue
+        if len({c.strip() for c in choices}) != len(choices):
+            problems.append(f"quiz question {number}: choices must be distinct")
+        if isinstance(q["answer"], bool) or not isinstance(q["answer"], int) or not 0 <= q["answer"] < len(choices):
             problems.append(f"quiz question {number}: answer must be the index of a choice")
+            continue
+        problems.extend(f"quiz question {number}: {p}" for p in _why_not_problems(q, choices))
+        named = q.get("concepts")
+        if named is not None and (not isinstance(named, list) or not named or set(named) - set(concepts)):
+            problems.append(f"quiz question {number}: concepts must be a non-empty list of the lesson's concepts")
+        if "program" in q:
+            problems.extend(f"quiz question {number}: {p}" for p in _program_problems(q["program"], choices, parse_code))
+    return problems
+
+
+def _why_not_problems(q: dict[str, Any], choices: list[str]) -> list[str]:
+    """`why_not`: aligned with the choices; empty for the right one, a short reason for every other."""
+    why_not = q.get("why_not")
+    if why_not is None:
+        return []
+    if not isinstance(why_not, list) or len(why_not) != len(choices) or not all(isinstance(w, str) for w in why_not):
+        return ["why_not must be a list of strings, one per choice"]
+    problems = []
+    for index, reason in enumerate(why_not):
+        if index == q["answer"] and reason.strip():
+            problems.append("why_not of the right choice must be empty")
+        elif index != q["answer"] and not reason.strip():
+            problems.append(f"why_not {index + 1} must say why that choice is wrong")
+        elif len(reason) > WHY_NOT_CHARS:
+            problems.append(f"why_not {index + 1} is longer than {WHY_NOT_CHARS} characters")
+    return problems
+
+
+def _program_problems(program: Any, choices: list[str], parse_code: bool) -> list[str]:
+    """`program`: code that prints what the question asks about, and `outputs` aligned with the
+    choices (what it would print if that choice were right); the content check runs it."""
+    if not isinstance(program, dict) or set(program) != {"code", "outputs"}:
+        return ["program needs exactly code and outputs"]
+    code, outputs = program["code"], program["outputs"]
+    problems = []
+    if not isinstance(code, str) or not code.strip():
+        problems.append("program code must be Python source")
+    elif parse_code:
+        try:
+            ast.parse(code)
+        except SyntaxError as exc:
+            problems.append(f"program code has a syntax error: {exc.msg} (line {exc.lineno})")
+    if not isinstance(outputs, list) or len(outputs) != len(choices) or not all(isinstance(o, str) for o in outputs):
+        problems.append("program outputs must be a list of strings, one per choice")
+    elif len(set(outputs)) != len(outputs):
+        problems.append("program outputs must be distinct")
     return problems
 
 

@@ -10,6 +10,7 @@ import pytest
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "lessons"
 REFERENCES = CONTENT.parent / "references"
+CONCEPTS = CONTENT.parent / "concepts"
 SAMPLE = ("beginner/variables.json", "beginner/numbers.json", "beginner/strings.json")
 
 
@@ -24,7 +25,20 @@ def lessons_dir(tmp_path: Path) -> Path:
         if stored.exists():
             (tmp_path / "references" / "python" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(stored, tmp_path / "references" / "python" / name)
+    write_sample_concepts(root)
     return root
+
+
+def write_sample_concepts(root: Path) -> None:
+    """The concept map cut down to the concepts the sample lessons teach (a full map would define
+    concepts no lesson of the sample teaches)."""
+    taught = {c for name in SAMPLE for c in json.loads((CONTENT / "python" / name).read_text())["concepts"]}
+    full = json.loads((CONCEPTS / "python.json").read_text(encoding="utf-8"))
+    kept = [{**c, "prerequisites": [p for p in c["prerequisites"] if p in taught]}
+            for c in full["concepts"] if c["id"] in taught]
+    target = root.parent / "concepts" / "python.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"language": "python", "concepts": kept}, indent=2), encoding="utf-8")
 
 
 @pytest.fixture
