@@ -171,6 +171,7 @@ def _build_services(app: Flask, instance_path: Path) -> None:
         login_failures_per_pair=app.config["LOGIN_FAILURES_PER_PAIR"],
         login_failures_per_account=app.config["LOGIN_FAILURES_PER_ACCOUNT"],
         login_max_delay_seconds=app.config["LOGIN_MAX_DELAY_SECONDS"],
+        signups_per_address_per_hour=app.config["SIGNUPS_PER_ADDRESS_PER_HOUR"],
         login_failures_per_address=app.config["LOGIN_FAILURES_PER_ADDRESS"],
         login_window_minutes=app.config["LOGIN_WINDOW_MINUTES"],
         bcrypt_rounds=app.config.get("BCRYPT_ROUNDS", 12),
@@ -232,4 +233,9 @@ def _build_code_run_limiter(app: Flask, store: Store, grader: Grader) -> CodeRun
     return CodeRunLimiter(
         RateLimiter(store), per_minute, in_flight_per_learner=app.config["CODE_RUNS_PER_LEARNER"],
         run_seconds=math.ceil(grader.queue_timeout_seconds + grader.limits.wall_seconds),
+        unverified_per_minute={
+            SUBMIT: app.config["UNVERIFIED_SUBMISSIONS_PER_MINUTE"],
+            AI_HINT: app.config["UNVERIFIED_HINT_RUNS_PER_MINUTE"],
+            RUN: app.config["UNVERIFIED_RUNS_PER_MINUTE"],
+        },
     )

@@ -50,6 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_WINDOW_MINUTES", 15, "Window of the failed-login counters."),
     Setting("LOGIN_MAX_DELAY_SECONDS", 60, "Longest delay between tries on an account under attack (it doubles "
             "from 2 s with each wrong password past the pair limit)."),
+    Setting("SIGNUPS_PER_ADDRESS_PER_HOUR", 5, "New accounts per client address per hour (429 past it)."),
     Setting("MAX_FORM_BYTES", 262_144, "Largest request body accepted (413 above)."),
     Setting("GRADER_CPU_SECONDS", _GRADER_DEFAULTS.cpu_seconds, "CPU seconds one grading run may use in all."),
     Setting("GRADER_TEST_CPU_SECONDS", _GRADER_DEFAULTS.test_cpu_seconds,
@@ -66,6 +67,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SUBMISSIONS_PER_MINUTE", 10, "Code submissions per learner per minute."),
     Setting("HINT_RUNS_PER_MINUTE", 5, "AI-hint requests per learner per minute (each runs the learner's code)."),
     Setting("RUNS_PER_MINUTE", 20, "Runs without grading (the Run button) per learner per minute."),
+    Setting("UNVERIFIED_SUBMISSIONS_PER_MINUTE", 3, "Code submissions per minute of a learner whose email address "
+            "is not confirmed yet."),
+    Setting("UNVERIFIED_HINT_RUNS_PER_MINUTE", 1, "AI-hint requests per minute of a learner not confirmed yet."),
+    Setting("UNVERIFIED_RUNS_PER_MINUTE", 5, "Runs (the Run button) per minute of a learner not confirmed yet."),
     Setting("CODE_RUNS_PER_LEARNER", 1, "Runs of one learner's code at once per server process; more are refused."),
     Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr."),
     Setting("LESSONS_DIR", None, "Folder of the curated lesson files. Default `content/lessons` in the project."),

@@ -20,7 +20,7 @@ from blueprints.forms import (
 )
 from blueprints.hardening import client_address
 from blueprints.login import start_session
-from services.accounts import InvalidCredentials
+from services.accounts import InvalidCredentials, normalise_email
 from services.errors import InvalidInput
 from services.login_throttle import LoginThrottled
 
@@ -60,12 +60,15 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts().register(form.email.data, form.password.data, form.display_name.data,
-                                       _link("auth.verify_email"))
+            accounts().register(form.email.data, form.password.data, form.display_name.data,
+                                _link("auth.verify_email"), ip=client_address(),
+                                login_url=url_for("auth.login", _external=True),
+                                forgot_url=url_for("auth.forgot_password", _external=True))
         except InvalidInput as exc:
             _apply_errors(form, exc)
         else:
-            return render_template("auth/check_email.html", email=user.email)
+            # The same page whether the address was new or had an account (its owner got a mail).
+            return render_template("auth/check_email.html", email=normalise_email(form.email.data))
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 400
 
 

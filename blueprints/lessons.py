@@ -107,9 +107,16 @@ def _page(lesson: Lesson, *, code: str | None = None, result: SubmissionResult |
         "lessons/lesson.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state,
         code=state.code if code is None else code, result=result, run=run, stdin=stdin, error=error,
         error_at=error_at, ai_hint=_ai_hint_view(ai_hint), status_labels=STATUS_LABELS, level_titles=LEVEL_TITLES,
-        urls=lesson_urls(lesson.id), following=following,
+        urls=lesson_urls(lesson.id), following=following, newcomer_limits=_newcomer_limits(),
     )
     return page, status, headers or {}
+
+
+def _newcomer_limits() -> tuple[dict[str, int], dict[str, int]] | None:
+    """(the learner's budgets, the full ones) while their address is unconfirmed, else None."""
+    if current_user.verified:
+        return None
+    return learning().code_run_budgets(verified=False), learning().code_run_budgets(verified=True)
 
 
 @bp.get("/<lesson_id>")
@@ -159,7 +166,7 @@ def submit(lesson_id: str):
     code = _field("code")
     lesson = lessons().get(lesson_id)
     try:
-        result = learning().submit(current_user.id, lesson.id, code)
+        result = learning().submit(current_user.id, lesson.id, code, verified=current_user.verified)
     except (InvalidInput, RateLimited) as exc:
         if wants_json():
             raise
@@ -174,7 +181,7 @@ def run(lesson_id: str):
     code, stdin = _field("code"), _stdin()
     lesson = lessons().get(lesson_id)
     try:
-        result = learning().run(current_user.id, lesson.id, code, stdin)
+        result = learning().run(current_user.id, lesson.id, code, stdin, verified=current_user.verified)
     except ServiceError as exc:
         if wants_json():
             raise
@@ -240,7 +247,7 @@ def ai_hint(lesson_id: str):
     code = _field("code")
     lesson = lessons().get(lesson_id)
     try:
-        answer = learning().ai_hint(current_user.id, lesson.id, code)
+        answer = learning().ai_hint(current_user.id, lesson.id, code, verified=current_user.verified)
     except ServiceError as exc:  # limits and outages: JSON gets the error, the form the page and its code
         if wants_json():
             raise

@@ -20,7 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 from dal.base import EmailTaken, OneTimeToken, Session, Store, User
 from services import passwords
 from services.clock import Clock, utcnow
-from services.errors import InvalidInput, NotFoundError, ServiceError
+from services.errors import InvalidInput, NotFoundError, RateLimited, ServiceError
 from services.login_throttle import LoginThrottle, ThrottleLimits
 from services.mail import Mailer, Message
 from services.ratelimit import RateLimiter
@@ -33,6 +33,7 @@ MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 80
 SESSION_TOUCH_SECONDS = 60  # write last_seen at most this often, to spare the store
 RESETS_PER_HOUR = 3
+SIGN_UP_NOTICES_PER_HOUR = 3  # "someone tried to sign up with your address" mails per address
 
 LinkBuilder = Callable[[str], str]
 
@@ -55,6 +56,7 @@ class AccountSettings:
     login_failures_per_address: int = 20
     login_window_minutes: int = 15
     login_max_delay_seconds: int = 60
+    signups_per_address_per_hour: int = 5
     bcrypt_rounds: int = 12
 
 
@@ -105,7 +107,13 @@ class Accounts:
         return self._login_throttle.delay(failures)
 
     # --- registration and verification -----------------------------------------------------
-    def register(self, email: str, password: str, display_name: str, verify_link: LinkBuilder) -> User:
+    def register(
+        self, email: str, password: str, display_name: str, verify_link: LinkBuilder, *,
+        ip: str | None = None, login_url: str = "", forgot_url: str = "",
+    ) -> User | None:
+        """The new account, or None when the address already has one: its owner is mailed instead,
+        and the caller answers exactly as for a new account (no account enumeration).
+        `ip`: the sign-up's address, throttled per hour; `login_url`/`forgot_url` go in that mail."""
         email = normalise_email(email)
         display_name = (display_name or "").strip()
         if len(display_name) > MAX_NAME_LENGTH:
@@ -113,6 +121,11 @@ class Accounts:
         problem = passwords.policy_problem(password, email)
         if problem:
             raise InvalidInput(problem, {"password": problem})
+        if ip is not None:
+            decision = self._limits.hit(f"signup:address:{ip}", self.settings.signups_per_address_per_hour, 3600)
+            if not decision.allowed:
+                raise RateLimited("Many accounts were created from your network in the last hour. "
+                                  "Wait a little before signing up again.", decision.retry_after)
         user = User(
             id=uuid.uuid4().hex,
             email=email,
@@ -123,10 +136,23 @@ class Accounts:
         try:
             self._store.create_user(user)
         except EmailTaken:
-            message = "An account with this email already exists. Log in, or reset your password."
-            raise InvalidInput(message, {"email": message}) from None
+            self._tell_owner_of_sign_up(email, login_url, forgot_url)
+            return None
         self.send_verification(user, verify_link)
         return user
+
+    def _tell_owner_of_sign_up(self, email: str, login_url: str, forgot_url: str) -> None:
+        if not self._limits.hit(f"signup-notice:{email}", SIGN_UP_NOTICES_PER_HOUR, 3600).allowed:
+            return
+        self._mailer.send(Message(
+            to=email,
+            subject="Someone tried to sign up to CodeLearn with your address",
+            text=("Someone (perhaps you) tried to sign up to CodeLearn with this email address, "
+                  "but it already has one, so nothing was changed.\n\n"
+                  f"If it was you, log in here:\n{login_url}\n\n"
+                  f"Forgotten your password? Choose a new one here:\n{forgot_url}\n\n"
+                  "If it wasn't you, ignore this message: your account stays as it is."),
+        ))
 
     def send_verification(self, user: User, verify_link: LinkBuilder) -> None:
         token = self._issue_token(user.id, VERIFY_EMAIL, timedelta(hours=self.settings.verify_token_hours))

@@ -156,12 +156,18 @@ class LearningService:
         return lesson.starter
 
     # --- submissions ------------------------------------------------------------------------
-    def submit(self, user_id: str, lesson_id: str, code: str) -> SubmissionResult:
+    def code_run_budgets(self, *, verified: bool) -> dict[str, int]:
+        """Per-minute budgets of submissions, runs and AI hints, for a learner so confirmed (or not)."""
+        return {path: self._code_runs.budget(path, verified=verified) for path in (SUBMIT, RUN, AI_HINT)}
+
+    # `verified`: whether the learner confirmed their email address; unconfirmed learners get the
+    # limiter's tighter budgets (False unless the caller knows better).
+    def submit(self, user_id: str, lesson_id: str, code: str, *, verified: bool = False) -> SubmissionResult:
         lesson = self.lessons.get(lesson_id)
         self._check_size(code)  # before grading, and before it counts against the learner's limit
         if not code.strip():
             raise InvalidInput("Your submission is empty - write some code before submitting.", {"code": "empty"})
-        with self._code_runs.admit(user_id, SUBMIT):
+        with self._code_runs.admit(user_id, SUBMIT, verified=verified):
             now = self._clock()
             self._store.save_draft(Draft(user_id, lesson_id, code, now))
             try:
@@ -195,7 +201,7 @@ class LearningService:
         return SubmissionResult(report, code, completed, completed_now, progress.attempts, following, lesson.concepts)
 
     # --- runs -------------------------------------------------------------------------------
-    def run(self, user_id: str, lesson_id: str, code: str, stdin: str = "") -> RunResult:
+    def run(self, user_id: str, lesson_id: str, code: str, stdin: str = "", *, verified: bool = False) -> RunResult:
         """Run the code without its tests (the Run button), `stdin` feeding input(): what it printed.
         The draft is kept, as with a submission; no attempt, progress or report is recorded."""
         lesson = self.lessons.get(lesson_id)
@@ -205,7 +211,7 @@ class LearningService:
         if len(stdin) > self._max_code_chars:  # before it counts against the learner's limit
             raise InvalidInput(f"The input is {len(stdin):,} characters long; the limit is "
                                f"{self._max_code_chars:,}.", {"stdin": "too long"})
-        with self._code_runs.admit(user_id, RUN):
+        with self._code_runs.admit(user_id, RUN, verified=verified):
             self._store.save_draft(Draft(user_id, lesson_id, code, self._clock()))
             try:
                 result = self._grader.run(code, stdin=stdin, language=lesson.language)
@@ -228,7 +234,7 @@ class LearningService:
         self._event(user_id, "hint", lesson_id=lesson_id, number=shown, ai=False)
         return shown, lesson.hints[shown - 1]
 
-    def ai_hint(self, user_id: str, lesson_id: str, code: str) -> AIHint:
+    def ai_hint(self, user_id: str, lesson_id: str, code: str, *, verified: bool = False) -> AIHint:
         """One checked AI hint on the learner's current code (after the authored hints)."""
         lesson = self.lessons.get(lesson_id)
         if self._ai is None:
@@ -245,7 +251,7 @@ class LearningService:
             self._ai.quotas.check(user_id, "hint")
         except QuotaExceeded as exc:
             raise RateLimited(str(exc), exc.retry_after) from None
-        with self._code_runs.admit(user_id, AI_HINT):
+        with self._code_runs.admit(user_id, AI_HINT, verified=verified):
             try:
                 report = self._grader.grade(code or lesson.starter, list(lesson.tests), language=lesson.language)
             except GradingInputError:
