@@ -37,7 +37,12 @@ NETWORK_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError
 
 
 class ConditionFailed(Exception):
-    """A ConditionExpression did not hold; nothing was written."""
+    """A ConditionExpression did not hold; nothing was written. `item` is the item as it is (in
+    DynamoDB's typed JSON) when the request asked for it (ReturnValuesOnConditionCheckFailure)."""
+
+    def __init__(self, operation: str, item: dict[str, Any] | None = None) -> None:
+        super().__init__(operation)
+        self.item = item
 
 
 class TransactionCanceled(Exception):
@@ -64,7 +69,7 @@ def translate_errors(call: Callable[..., T], operation: str, **params: Any) -> T
         if code in UNAVAILABLE_CODES:
             raise StoreUnavailable(f"dynamodb {operation}: {code}") from error
         if code == "ConditionalCheckFailedException":
-            raise ConditionFailed(operation) from error
+            raise ConditionFailed(operation, error.response.get("Item")) from error
         if code == "TransactionCanceledException":
             cancellation = error.response.get("CancellationReasons", [])
             reasons = [str(reason.get("Code", "None")) for reason in cancellation]

@@ -84,6 +84,7 @@ class LearningRecords:
                 names={"#hits": "hitCount"},
                 values={":one": 1},
                 return_values="NONE",
+                once=True,
             )
 
     # --- progress and drafts ---------------------------------------------------------------
@@ -110,7 +111,8 @@ class LearningRecords:
         values: dict[str, Any],
         **options: Any,
     ) -> dict[str, Any]:
-        """One UpdateItem on the progress record, creating it when missing (with its ids)."""
+        """One UpdateItem on the progress record, creating it when missing (with its ids); counted
+        once when botocore resends it (Table.update's `once`)."""
         assignments = (*assignments, "#user = :user", "#lesson = :lesson")
         expression = (f"ADD {add} " if add else "") + "SET " + ", ".join(assignments)
         updated = self._table.update(
@@ -118,6 +120,7 @@ class LearningRecords:
             expression,
             names={"#user": "userId", "#lesson": "lessonId", **names},
             values={":user": user_id, ":lesson": lesson_id, **values},
+            once=True,
             **options,
         )
         return updated
@@ -220,6 +223,7 @@ class LearningRecords:
                 ":model": record.model,
             },
             return_values="NONE",
+            once=True,
         )
 
     def list_usage(self, start: date, end: date) -> list[UsageRecord]:

@@ -4,12 +4,13 @@ speaks DynamoDB's typed JSON), errors translated, pages and batches handled."""
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from dal.base import StoreUnavailable
-from dal.dynamodb.errors import translate_errors
+from dal.dynamodb.errors import ConditionFailed, translate_errors
 from dal.encoding import check_page_limit, decode_cursor, encode_cursor
 
 Item = dict[str, Any]
@@ -17,6 +18,7 @@ Item = dict[str, Any]
 BATCH_WRITE_LIMIT = 25  # DynamoDB refuses a BatchWriteItem with more requests
 BATCH_GET_LIMIT = 100  # and a BatchGetItem with more keys
 _UNPROCESSED_RETRIES = 8
+LAST_WRITE = "lastWrite"  # the id of the last update(once=True) that changed an item
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -48,15 +50,35 @@ class Table:
 
     def update(self, key: Item, expression: str, **options: Any) -> Item:
         """UpdateItem; `options` are condition, names, values and return_values (ALL_NEW unless
-        given). Raises ConditionFailed when the condition does not hold."""
-        response = self.call(
-            "update_item",
-            TableName=self.name,
-            Key=serialize(key),
-            UpdateExpression=expression,
-            ReturnValues=options.pop("return_values", "ALL_NEW"),
-            **_expression_params(options),
-        )
+        given). Raises ConditionFailed when the condition does not hold.
+
+        With `once=True` the update counts once however often botocore sends it (after a timeout,
+        a dropped connection or a 500, the first request may have been applied): the item keeps
+        the id of the last update that changed it, and a resent request that finds its own id
+        there changes nothing and returns the item as the first one left it (its ALL_NEW).
+        A resend is recognised as long as no other update of the item came between it and the
+        first request: the few hundred milliseconds of one retry."""
+        once = options.pop("once", False)
+        return_values = options.pop("return_values", "ALL_NEW")
+        extra: dict[str, Any] = {}
+        if once:
+            expression, options = _marked_once(expression, options, uuid.uuid4().hex)
+            extra["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        try:
+            response = self.call(
+                "update_item",
+                TableName=self.name,
+                Key=serialize(key),
+                UpdateExpression=expression,
+                ReturnValues=return_values,
+                **_expression_params(options),
+                **extra,
+            )
+        except ConditionFailed as failed:
+            current = deserialize(failed.item) if failed.item else {}
+            if once and current.get(LAST_WRITE) == options["values"][":lastWrite"]:
+                return current  # our own request, applied before its answer was lost
+            raise
         return deserialize(response.get("Attributes", {}))
 
     def delete(self, key: Item, **condition: Any) -> None:
@@ -152,6 +174,23 @@ class Table:
                 time.sleep(min(0.05 * 2**attempt, 1.0))
             else:
                 raise StoreUnavailable(f"dynamodb batch_write_item: {len(requests)} deletes left unprocessed")
+
+
+def _marked_once(expression: str, options: dict[str, Any], write_id: str) -> tuple[str, dict[str, Any]]:
+    """The update and its condition with the write's id: set it, and refuse where it already is."""
+    assignment = "#lastWrite = :lastWrite"
+    if "SET " in expression:
+        expression = expression.replace("SET ", f"SET {assignment}, ", 1)
+    else:
+        expression = f"{expression} SET {assignment}"
+    not_yet = "(attribute_not_exists(#lastWrite) OR #lastWrite <> :lastWrite)"
+    condition = options.get("condition")
+    return expression, {
+        **options,
+        "condition": f"{not_yet} AND ({condition})" if condition else not_yet,
+        "names": {**(options.get("names") or {}), "#lastWrite": LAST_WRITE},
+        "values": {**(options.get("values") or {}), ":lastWrite": write_id},
+    }
 
 
 def _expression_params(options: dict[str, Any]) -> dict[str, Any]:
