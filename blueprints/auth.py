@@ -20,7 +20,7 @@ from blueprints.forms import (
 )
 from blueprints.hardening import client_address
 from blueprints.login import start_session
-from services.accounts import InvalidCredentials, normalise_email
+from services.accounts import LINK_OK, LINK_UNKNOWN, RESET_PASSWORD, VERIFY_EMAIL, InvalidCredentials, normalise_email
 from services.errors import InvalidInput
 from services.login_throttle import LoginThrottled
 
@@ -75,16 +75,25 @@ def register():
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify_email(token: str):
     # A GET only shows a button: mail scanners that prefetch links must not spend the token.
+    # It does look at the token, so a dead link says so at once.
     form = ConfirmForm()
+    if request.method == "GET":
+        state = accounts().link_state(token, VERIFY_EMAIL)
+        if state != LINK_OK:
+            return render_template("auth/verify.html", form=form, failed=True, state=state), _dead_link_status(state)
     if form.validate_on_submit():
         try:
             accounts().verify_email(token)
         except InvalidInput as exc:
             flash(str(exc), "error")
-            return render_template("auth/verify.html", form=form, failed=True), 400
+            return render_template("auth/verify.html", form=form, failed=True, state=None), 400
         flash("Your email address is confirmed. Welcome aboard!", "success")
         return redirect(url_for("main.dashboard") if current_user.is_authenticated else url_for("auth.login"))
     return render_template("auth/verify.html", form=form, failed=False)
+
+
+def _dead_link_status(state: str) -> int:
+    return 404 if state == LINK_UNKNOWN else 410  # used or expired: it existed, and is gone
 
 
 @bp.post("/verify/resend")
@@ -155,6 +164,10 @@ def forgot_password():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     form = ResetPasswordForm()
+    if request.method == "GET":
+        state = accounts().link_state(token, RESET_PASSWORD)
+        if state != LINK_OK:
+            return render_template("auth/reset_dead.html", state=state), _dead_link_status(state)
     if form.validate_on_submit():
         try:
             accounts().reset_password(token, form.password.data, ip=client_address())

@@ -259,6 +259,11 @@ class Store(TutorRecords, abc.ABC):
     def create_token(self, token: OneTimeToken) -> None: ...
 
     @abc.abstractmethod
+    def get_token(self, token_hash: str) -> OneTimeToken | None:
+        """The token as stored, used or expired (a link is checked on opening without spending it);
+        None when unknown. An expired token may already be gone: TTL deletion removes it."""
+
+    @abc.abstractmethod
     def consume_token(self, token_hash: str, purpose: str, now: datetime) -> OneTimeToken | None:
         """Mark the token used and return it; None when unknown, expired, of another purpose
         or already used. Atomic: of two concurrent calls at most one gets the token."""

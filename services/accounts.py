@@ -37,6 +37,9 @@ SIGN_UP_NOTICES_PER_HOUR = 3  # "someone tried to sign up with your address" mai
 
 LinkBuilder = Callable[[str], str]
 
+# What opening a mailed link finds (checked without spending it)
+LINK_OK, LINK_USED, LINK_EXPIRED, LINK_UNKNOWN = "ok", "used", "expired", "unknown"
+
 
 class InvalidCredentials(ServiceError):
     status_code = 401
@@ -169,6 +172,15 @@ class Accounts:
         if used is None:
             raise InvalidInput("This verification link is invalid, already used or expired.")
         return self._store.update_user(used.user_id, verified=True)
+
+    def link_state(self, token: str, purpose: str) -> str:
+        """LINK_OK, LINK_USED, LINK_EXPIRED or LINK_UNKNOWN, for the link's page to say at once."""
+        found = self._store.get_token(_token_hash(token)) if token and len(token) <= 128 else None
+        if found is None or found.purpose != purpose:
+            return LINK_UNKNOWN
+        if found.used_at is not None:
+            return LINK_USED
+        return LINK_EXPIRED if found.expires_at <= self._clock() else LINK_OK
 
     # --- login sessions --------------------------------------------------------------------
     def login(self, email: str, password: str, *, ip: str, user_agent: str, remember: bool) -> tuple[User, Session]:

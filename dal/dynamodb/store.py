@@ -232,6 +232,10 @@ class DynamoStore(LearningRecords, TutorRecords, Store):
             item["usedAt"] = to_iso(token.used_at)
         self._table.put(item)
 
+    def get_token(self, token_hash: str) -> OneTimeToken | None:
+        item = self._table.get(keys.token_key(token_hash))
+        return items.token_from_item(item) if item else None
+
     def consume_token(self, token_hash: str, purpose: str, now: datetime) -> OneTimeToken | None:
         # One conditional write checks and marks: of two concurrent calls only one passes.
         try:

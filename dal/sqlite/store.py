@@ -209,6 +209,10 @@ class SqliteStore(LearningRecords, TutorRecords, Store):
             ),
         )
 
+    def get_token(self, token_hash: str) -> OneTimeToken | None:
+        found = self._run("SELECT * FROM one_time_tokens WHERE token_hash = ?", (token_hash,))
+        return rows.token_from_row(found[0]) if found else None
+
     def consume_token(self, token_hash: str, purpose: str, now: datetime) -> OneTimeToken | None:
         # One statement checks and marks: of two concurrent calls only one matches `used_at IS NULL`.
         found = self._run(

@@ -126,6 +126,19 @@ def test_token_is_consumed_once(store, now):
     assert store.consume_token("h1", "verify_email", now) is None
 
 
+def test_a_token_can_be_looked_at_without_spending_it(store, now):
+    user = new_user(store)
+    store.create_token(_token("h1", user.id, now))
+
+    seen = store.get_token("h1")
+
+    assert seen.user_id == user.id and seen.used_at is None and seen.expires_at > now
+    assert_plain_values(seen)
+    assert store.consume_token("h1", "verify_email", now) is not None  # still usable
+    assert store.get_token("h1").used_at == now
+    assert store.get_token("never-issued") is None
+
+
 def test_token_of_another_purpose_is_refused_and_stays_usable(store, now):
     user = new_user(store)
     store.create_token(_token("h1", user.id, now, purpose="reset_password"))
