@@ -9,6 +9,7 @@ and a cold start that serves no lesson page should not pay for them.
 from __future__ import annotations
 
 import html
+import re
 import threading
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -70,7 +71,24 @@ def _highlight(code: str, language: str, _attrs: str) -> str:
     body = tools.highlight(code, lexer, tools.HtmlFormatter(nowrap=True)) if lexer else html.escape(code)
     label = html.escape(name) if name else "text"
     # Starting with <pre tells markdown-it to use this markup as the whole block.
-    return f'<pre class="{CSS_CLASS}"><code class="language-{label}">{body}</code></pre>\n'
+    return f'<pre class="{CSS_CLASS}"><code class="language-{label}">{_lines(body)}</code></pre>\n'
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _lines(body: str) -> str:
+    """Each line in its own span, classed by its indentation (`indent-N`, N levels of four spaces,
+    at most 6): a long line wraps inside the pane with a hanging indent instead of being cut off or
+    scrolling (the stylesheet indents its continuation past the line's own indentation). Pygments
+    closes its spans at every line end, so the split keeps the markup whole."""
+    lines = body.removesuffix("\n").split("\n")
+    out = []
+    for line in lines:
+        text = html.unescape(_TAG.sub("", line))
+        level = min(6, (len(text) - len(text.lstrip(" "))) // 4)
+        out.append(f'<span class="line indent-{level}">{line}\n</span>')
+    return "".join(out)
 
 
 def _markdown() -> Any:

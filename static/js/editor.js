@@ -49,11 +49,17 @@
         previousName = match[5];
       } else if (match[6]) kind = "op";
       if (!match[5]) previousName = "";
-      out += kind ? '<span class="tok-' + kind + '">' + text + "</span>" : text;
+      // a token over several lines (a triple-quoted string) is closed at each line end
+      out += kind ? text.split("\n").map(function (part) {
+        return '<span class="tok-' + kind + '">' + part + "</span>";
+      }).join("\n") : text;
       last = match.index + match[0].length;
     }
     out += escapeHtml(code.slice(last));
-    return out + "\n"; // a trailing newline keeps the overlay as tall as the textarea
+    // One block per line: a long line wraps as the textarea wraps it, and the stylesheet numbers
+    // the blocks (a wrapped line keeps one number). The last block is the line the caret can reach
+    // after a final newline, so the overlay is as tall as the textarea.
+    return out.split("\n").map(function (line) { return '<span class="ln">' + line + "\n</span>"; }).join("");
   }
 
   function lineStart(value, index) { return value.lastIndexOf("\n", index - 1) + 1; }
@@ -125,6 +131,7 @@
     this.textarea.addEventListener("scroll", this.syncScroll.bind(this));
     this.textarea.addEventListener("keydown", this.onKey.bind(this));
     this.textarea.addEventListener("blur", function () { this.escaped = false; }.bind(this));
+    window.addEventListener("resize", this.fitHeight.bind(this)); // a narrower pane wraps more
     this.refresh();
   }
 
@@ -134,12 +141,18 @@
     var lines = value.split("\n").length;
     if (lines !== this.lines) {
       this.lines = lines;
-      var numbers = [];
-      for (var i = 1; i <= lines; i++) numbers.push(i);
-      this.gutter.textContent = numbers.join("\n");
-      this.textarea.rows = Math.max(10, lines + 1); // grows with the code: no inner vertical scroll
+      this.gutter.textContent = String(lines); // sizes the gutter; the numbers are the overlay's
+      this.textarea.rows = Math.max(10, lines + 1);
     }
+    this.fitHeight();
     this.syncScroll();
+  };
+
+  // Grows with the code, wrapped lines included: no inner vertical scroll.
+  Editor.prototype.fitHeight = function () {
+    var textarea = this.textarea;
+    textarea.style.height = "";
+    if (textarea.scrollHeight > textarea.clientHeight) textarea.style.height = textarea.scrollHeight + "px";
   };
 
   Editor.prototype.syncScroll = function () {

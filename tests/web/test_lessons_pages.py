@@ -48,7 +48,8 @@ def test_lesson_page_renders_markdown_highlighting_and_the_editor(client, learne
     assert response.status_code == 200
     assert '<h1 id="lesson-title">Variables and data types</h1>' in page
     assert "<h2>Variables in Python</h2>" in page  # lesson headings start below the page's h1
-    assert '<pre class="highlight"><code class="language-python"><span class="c1"># String variable</span>' in page
+    assert ('<pre class="highlight"><code class="language-python"><span class="line indent-0">'
+            '<span class="c1"># String variable</span>\n</span>') in page  # a span per line: long ones wrap
     assert '<label for="code" class="editor-label">Your code</label>' in page
     assert "# Create your three variables below:" in page  # the starter in the textarea
     lesson = app.extensions["codelearn.lesson_library"].get(LESSON)
