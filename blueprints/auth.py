@@ -113,7 +113,7 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user, server_session = accounts().login(
+            user, server_session, first_login = accounts().login(
                 form.email.data, form.password.data, ip=client_address(),
                 user_agent=request.headers.get("User-Agent", ""), remember=form.remember.data,
             )
@@ -124,7 +124,8 @@ def login():
             flash(str(exc), "error")
             return render_template("auth/login.html", form=form), 401
         start_session(user, server_session)
-        flash(f"Welcome back{', ' + user.display_name if user.display_name else ''}!", "success")
+        greeting = "Welcome" if first_login else "Welcome back"
+        flash(f"{greeting}{', ' + user.display_name if user.display_name else ''}!", "success")
         return redirect(_safe_next(request.args.get("next")))
     if request.method == "POST":
         status = 400
@@ -146,7 +147,8 @@ def logout_everywhere():
     if ConfirmForm().validate_on_submit():
         count = accounts().logout_everywhere(current_user.id)
         logout_user()
-        flash(f"Logged out of {count} session{'s' if count != 1 else ''} on every device.", "info")
+        flash(f"You are logged out on {count} devices." if count > 1 else "You are logged out on this device.",
+              "info")
         return redirect(url_for("auth.login"))
     return redirect(url_for("auth.sessions"))
 

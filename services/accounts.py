@@ -13,6 +13,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -39,6 +40,12 @@ LinkBuilder = Callable[[str], str]
 
 # What opening a mailed link finds (checked without spending it)
 LINK_OK, LINK_USED, LINK_EXPIRED, LINK_UNKNOWN = "ok", "used", "expired", "unknown"
+
+
+class LoggedIn(NamedTuple):
+    user: User
+    session: Session
+    first_login: bool  # the account had never logged in before
 
 
 class InvalidCredentials(ServiceError):
@@ -183,7 +190,7 @@ class Accounts:
         return LINK_EXPIRED if found.expires_at <= self._clock() else LINK_OK
 
     # --- login sessions --------------------------------------------------------------------
-    def login(self, email: str, password: str, *, ip: str, user_agent: str, remember: bool) -> tuple[User, Session]:
+    def login(self, email: str, password: str, *, ip: str, user_agent: str, remember: bool) -> LoggedIn:
         try:
             email = normalise_email(email)
         except InvalidInput:
@@ -204,8 +211,9 @@ class Accounts:
             remember=remember,
         )
         self._store.create_session(session)
+        first_login = user.last_login_at is None
         user = self._store.update_user(user.id, last_login_at=now)
-        return user, session
+        return LoggedIn(user, session, first_login)
 
     def _session_lifetime(self, remember: bool) -> timedelta:
         return timedelta(days=self.settings.remember_days) if remember else timedelta(hours=self.settings.session_hours)

@@ -16,7 +16,7 @@ DONE = "done"
 IN_PROGRESS = "in_progress"
 LOCKED = "locked"  # prerequisites not completed yet; still openable
 NEW = "new"
-STATUS_LABELS = {DONE: "Done", IN_PROGRESS: "In progress", LOCKED: "Needs earlier lessons", NEW: "New"}
+STATUS_LABELS = {DONE: "Done", IN_PROGRESS: "In progress", LOCKED: "Builds on earlier lessons", NEW: "New"}
 
 
 @dataclass(frozen=True)

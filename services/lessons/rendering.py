@@ -118,6 +118,14 @@ def sanitise(markup: str) -> str:
                                    url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
 
+_LEADING_TITLE = re.compile(r"\A\s*# [^\n]*(\n|\Z)")
+
+
+def without_title(markdown: str) -> str:
+    """The lesson text without its own leading `# title`: the page shows the title as its <h1>."""
+    return _LEADING_TITLE.sub("", markdown, count=1)
+
+
 @dataclass(frozen=True)
 class RenderedLesson:
     lesson: str
@@ -152,7 +160,7 @@ class LessonRenderer:
         rendered = self._cache.get(key)
         if rendered is None:
             rendered = RenderedLesson(
-                lesson=self.markdown(lesson.lesson),
+                lesson=self.markdown(without_title(lesson.lesson)),
                 challenge=self.markdown(lesson.challenge, shift=2),
                 hints=tuple(self.inline(h) for h in lesson.hints),
             )
