@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from blueprints.hardening import current_request_id
+from dal.base import StoreUnavailable
 from services.errors import RateLimited, ServiceError
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,10 @@ TITLES = {
     500: ("Something went wrong", "An error on our side stopped this page. It's been logged."),
     503: ("Temporarily unavailable", "A service we depend on is not answering right now."),
 }
+# Throttling on an on-demand table passes within seconds; botocore has already waited through its retries.
+STORE_RETRY_AFTER_SECONDS = 5
+STORE_BUSY_MESSAGE = ("We are very busy right now and could not finish that. Nothing you saved before is "
+                      "lost, and your code is still here. Please try again in a few seconds.")
 
 
 def wants_json() -> bool:
@@ -36,8 +42,9 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, retry_after: int | None = None,
-                   way_out: tuple[str, str] | None = None):
-    """`way_out`: (link, label) of what the learner can do instead of waiting."""
+                   way_out: tuple[str, str] | None = None, kept_code: str | None = None):
+    """`way_out`: (link, label) of what the learner can do instead of waiting; `kept_code`: the
+    learner's code from a form that could not be taken, shown in an editor that sends it again."""
     title, default_message = TITLES.get(status, TITLES[500])
     message = message or default_message
     request_id = current_request_id()
@@ -47,7 +54,8 @@ def error_response(status: int, message: str | None = None, retry_after: int | N
         response = body, status
     else:
         response = render_template("errors/error.html", status=status, title=title, message=message,
-                                   request_id=request_id, retry_after=retry_after, way_out=way_out), status
+                                   request_id=request_id, retry_after=retry_after, way_out=way_out,
+                                   kept_code=kept_code, resend_to=request.path), status
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return response[0], response[1], headers
 
@@ -62,6 +70,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RateLimited)
     def rate_limited(exc: RateLimited):
         return error_response(429, str(exc), exc.retry_after)
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(exc: StoreUnavailable):
+        log.warning("store unavailable", extra={"reason": str(exc)})
+        if "_login_user" not in g:  # loading the user is what failed: the page is drawn logged out
+            g._login_user = AnonymousUserMixin()
+        kept = request.form.get("code") if request.method == "POST" else None
+        return error_response(503, STORE_BUSY_MESSAGE, STORE_RETRY_AFTER_SECONDS, kept_code=kept)
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):

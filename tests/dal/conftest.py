@@ -22,9 +22,12 @@ from dal.base import Store
 from dal.dynamodb import DynamoStore
 from dal.sqlite import SqliteStore
 from tests.dal.dynamodb_local import DynamoDBLocal, DynamoDBLocalUnavailable
+from tests.dal.fault_proxy import FaultProxy
 from tests.dal.helpers import dynamodb_client
 
 BACKENDS = ["sqlite", "moto", "dynamodb_local"]
+CLIENT_READ_TIMEOUT = 0.5  # seconds, in the fault tests' clients: a delayed answer costs little time
+FAULT_DELAY_SECONDS = CLIENT_READ_TIMEOUT + 0.3
 SUMMARY_NOTES: list[str] = []  # shown after the run, e.g. how DynamoDB Local was started
 
 
@@ -101,6 +104,22 @@ def dynamodb_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DynamoD
 @pytest.fixture(scope="session")
 def dynamodb_local_client(dynamodb_local: DynamoDBLocal):
     return dynamodb_client(endpoint_url=dynamodb_local.endpoint_url)
+
+
+@pytest.fixture(scope="session")
+def fault_proxy(dynamodb_local: DynamoDBLocal) -> Iterator[FaultProxy]:
+    """The fault-injecting proxy in front of DynamoDB Local (tests/dal/fault_proxy.py); each test
+    starts with no faults. `delay` holds an answer for FAULT_DELAY_SECONDS."""
+    proxy = FaultProxy(dynamodb_local.endpoint_url, delay_seconds=FAULT_DELAY_SECONDS).start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def proxy(fault_proxy: FaultProxy) -> Iterator[FaultProxy]:
+    fault_proxy.clear()
+    yield fault_proxy
+    fault_proxy.clear()
 
 
 @pytest.fixture(params=BACKENDS)

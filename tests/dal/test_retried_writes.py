@@ -14,26 +14,18 @@ from botocore.config import Config
 
 from dal.base import OneTimeToken, UsageRecord
 from dal.dynamodb import DynamoStore
-from tests.dal.conftest import unique_table_name
+from tests.dal.conftest import CLIENT_READ_TIMEOUT, unique_table_name
 from tests.dal.fault_proxy import FaultProxy
 from tests.dal.helpers import dynamodb_client, new_user
 
-READ_TIMEOUT = 0.5  # seconds; the proxy's delay holds an answer past it
 RETRIED_FAULTS = ["delay", "drop", "500"]
 
 
 @pytest.fixture(scope="module")
-def proxy(dynamodb_local):
-    server = FaultProxy(dynamodb_local.endpoint_url, delay_seconds=READ_TIMEOUT + 0.3).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def proxied_client(proxy):
-    """As the app configures its client (standard retries, 3 attempts), with a short read timeout."""
-    return dynamodb_client(proxy.endpoint_url, config=Config(
-        retries={"mode": "standard", "max_attempts": 3}, connect_timeout=1, read_timeout=READ_TIMEOUT))
+def proxied_client(fault_proxy):
+    """As the app configures its client (standard mode, 3 retries), with a short read timeout."""
+    return dynamodb_client(fault_proxy.endpoint_url, config=Config(
+        retries={"mode": "standard", "max_attempts": 3}, connect_timeout=1, read_timeout=CLIENT_READ_TIMEOUT))
 
 
 @pytest.fixture
@@ -41,9 +33,7 @@ def faulty(proxy, proxied_client, dynamodb_local_client):
     """A store on a new table, reached through the proxy; the test injects its faults."""
     table_name = unique_table_name()
     DynamoStore(dynamodb_local_client, table_name).init_schema()
-    proxy.clear()
     yield DynamoStore(proxied_client, table_name), proxy
-    proxy.clear()
     dynamodb_local_client.delete_table(TableName=table_name)
 
 
