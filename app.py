@@ -6,6 +6,7 @@ This is the one place that names concrete backends; everything else receives the
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import secrets
@@ -31,8 +32,11 @@ from services.lessons.rendering import LessonRenderer
 from services.lessons.service import LessonService
 from services.mail import Mailer, OutboxMailer, SesMailer
 from services.ratelimit import RateLimiter
+from services.tutor.concepts import load_concept_map
+from services.tutor.service import TutorService, build_tutor
 
 PROJECT_ROOT = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
 
 
 def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
@@ -213,14 +217,28 @@ def _build_lesson_services(app: Flask, library: LessonLibrary) -> None:
     grader = app.extensions["codelearn.grader"]
     ai = app.extensions.get("codelearn.ai")  # None where the AI layer is not set up: curated lessons only
     views = LessonViewCounter(store, batch=app.config["LESSON_VIEWS_BATCH"])
+    tutor = _build_tutor(app, library)
     lessons = LessonService(library, store, LessonRenderer(), grader=grader, ai=ai,
-                            lesson_index=app.extensions.get("codelearn.lesson_index"), view_counter=views)
+                            lesson_index=app.extensions.get("codelearn.lesson_index"), view_counter=views,
+                            tutor=tutor)
     app.extensions["codelearn.lesson_library"] = library
     app.extensions["codelearn.lessons"] = lessons
     app.extensions["codelearn.learning"] = LearningService(
         lessons, store, grader, RateLimiter(store), code_runs=_build_code_run_limiter(app, store, grader),
-        max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai,
+        max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai, tutor=tutor,
     )
+
+
+def _build_tutor(app: Flask, library: LessonLibrary) -> TutorService:
+    """The concept map from the content (problems are logged; `flask lessons check` fails on them)."""
+    concepts, problems = load_concept_map(app.config["LESSONS_DIR"], library.all())
+    for problem in problems:
+        log.warning("concept map: %s", problem)
+    tutor = build_tutor(app.extensions["codelearn.store"], concepts, list(library.all()),
+                        app.extensions.get("codelearn.ai"), app.extensions.get("codelearn.lesson_index"),
+                        app.extensions["codelearn.grader"])
+    app.extensions["codelearn.tutor"] = tutor
+    return tutor
 
 
 def _build_code_run_limiter(app: Flask, store: Store, grader: Grader) -> CodeRunLimiter:

@@ -95,7 +95,8 @@ class AIHint:
 class LearningService:
     def __init__(
         self, lessons: LessonService, store: Store, grader: Any, limiter: RateLimiter, *,
-        code_runs: CodeRunLimiter, max_code_chars: int, ai: Any = None, clock: Clock = utcnow,
+        code_runs: CodeRunLimiter, max_code_chars: int, ai: Any = None, tutor: Any = None,
+        clock: Clock = utcnow,
     ) -> None:
         self.lessons = lessons
         self._store = store
@@ -104,6 +105,7 @@ class LearningService:
         self._code_runs = code_runs
         self._max_code_chars = max_code_chars
         self._ai = ai
+        self._tutor = tutor  # services.tutor.TutorService: mastery evidence and the next lesson; optional
         self._clock = clock
 
     @property
@@ -184,6 +186,8 @@ class LearningService:
         self._store.save_last_report(LessonReport(user_id, lesson_id, stored_copy(report), now, code_digest(code)))
         self._event(user_id, "attempt", lesson_id=lesson_id, status=report.status,
                     passed=sum(1 for t in report.tests if t.status == "pass"), total=len(report.tests))
+        if self._tutor is not None:  # evidence for the skill model, from this verdict
+            self._tutor.record_submission(user_id, lesson, report, progress, was_completed=progress.completed)
         completed_now = False
         counts = report.passed and lesson.reference is not None
         if report.passed and lesson.reference is None:  # stale content: `flask lessons check` says so
@@ -197,7 +201,8 @@ class LearningService:
         following = None
         if completed:
             done = completed_ids(self._store.list_progress(user_id))
-            following = self.lessons.next_after(lesson, done)
+            following = (self._tutor.next_lesson(user_id, done, after=lesson) if self._tutor is not None
+                         else self.lessons.next_after(lesson, done))
         return SubmissionResult(report, code, completed, completed_now, progress.attempts, following, lesson.concepts)
 
     # --- runs -------------------------------------------------------------------------------

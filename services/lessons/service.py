@@ -75,9 +75,10 @@ class LessonService:
     def __init__(
         self, library: LessonLibrary, store: Store, renderer: LessonRenderer, *, grader: Any = None,
         ai: Any = None, lesson_index: Any = None, clock: Clock = utcnow, cache_days: int = CACHE_DAYS,
-        view_counter: LessonViewCounter | None = None,
+        view_counter: LessonViewCounter | None = None, tutor: Any = None,
     ) -> None:
         self.library = library
+        self._tutor = tutor  # services.tutor.TutorService: tested-out lessons and the next lesson; optional
         self._store = store
         self.view_counter = view_counter or LessonViewCounter(store, batch=1, clock=clock)
         self._renderer = renderer
@@ -118,10 +119,15 @@ class LessonService:
 
     # --- a learner's track ------------------------------------------------------------------
     def track(self, user_id: str, language: str = "python") -> TrackView:
-        return build_track(language, self.library.track(language), self._store.list_progress(user_id))
+        progress = self._store.list_progress(user_id)
+        tested_out = self._tutor.tested_out(user_id, completed_ids(progress)) if self._tutor is not None else set()
+        return build_track(language, self.library.track(language), progress, tested_out)
 
     def next_lesson(self, user_id: str, language: str = "python") -> Lesson | None:
-        return next_lesson(self.library.track(language), completed_ids(self._store.list_progress(user_id)))
+        completed = completed_ids(self._store.list_progress(user_id))
+        if self._tutor is not None:
+            return self._tutor.next_lesson(user_id, completed)
+        return next_lesson(self.library.track(language), completed)
 
     def next_after(self, lesson: Lesson, completed: set[str]) -> Lesson | None:
         return next_lesson(self.library.track(lesson.language), completed | {lesson.id})
