@@ -25,6 +25,12 @@ class PermissionDenied(ServiceError):
     status_code = 403
 
 
+class Conflict(ServiceError):
+    """The request clashes with what is already done (e.g. a quiz submitted twice)."""
+
+    status_code = 409
+
+
 class RateLimited(ServiceError):
     """Too many requests; try again after `retry_after` seconds."""
 

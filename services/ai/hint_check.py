@@ -40,6 +40,8 @@ POLICIES = {
     "hint": AnswerPolicy("hint", MAX_HINT_CHARS, 1, False),
     "chat": AnswerPolicy("chat", 2_000, 1, True),
     "assistant": AnswerPolicy("assistant", 4_000, 1, True),
+    # A concept explanation shown beside an open challenge: longer than a chat answer, code as strict.
+    "explain": AnswerPolicy("explain", 3_500, 1, True),
 }
 
 # Why an answer is refused: (ledger kind, the reason's opening words). The reason goes back to the

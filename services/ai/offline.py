@@ -53,7 +53,9 @@ class OfflineProvider:
         return {"questions": questions, "citations": [{"lesson_id": lesson["id"], "title": lesson["title"]}]}
 
     def _explain(self, p: dict[str, Any]) -> dict[str, Any]:
-        passages = self._index.search(f"{p['concept']} {p.get('question', '')}", k=3, lesson_id=p.get("lesson_id"))
+        given = [Passage(x["lesson_id"], x["title"], x.get("section", ""), x["text"]) for x in p.get("passages") or ()]
+        passages = given or self._index.search(f"{p['concept']} {p.get('question', '')}", k=3,
+                                               lesson_id=p.get("lesson_id"))
         if not passages:
             return {"explanation": _nothing_found(p["concept"]), "key_points": [], "citations": []}
         first = passages[0]

@@ -63,7 +63,11 @@ def quiz_prompt(p: dict[str, Any]) -> tuple[str, str]:
     count = max(1, min(5, int(p.get("count", 3))))
     system = (
         f"You write multiple-choice quizzes for programming learners: {count} questions, four choices "
-        "each, exactly one right (`answer` is its index), and a one-sentence explanation. " + _DATA_RULE
+        "each, exactly one right (`answer` is its index), a one-sentence explanation, and `why_not`: for "
+        "each choice in order, why it is wrong (empty for the right one). A question about what code "
+        "prints or returns must carry `program`: `code` that prints the asked value (print(repr(...))) "
+        "and `outputs`, what it prints if each choice were right; the program is run to check it. "
+        + _DATA_RULE
     )
     user = f"Level: {clip(p.get('level', 'beginner'), 20)}\nTopic: {_learner(p['topic'], 120)}"
     if p.get("lesson_text"):
@@ -79,6 +83,12 @@ def explain_prompt(p: dict[str, Any]) -> tuple[str, str]:
     user = f"Level: {clip(p.get('level', 'beginner'), 20)}\nConcept: {_learner(p['concept'], 200)}"
     if p.get("question"):
         user += f"\nTheir question: {_learner(p['question'], 600)}"
+    if p.get("passages"):
+        system += (" Ground the explanation in the lesson passages given and list the ones you use in "
+                   "`citations` (their lesson_id, title and section exactly as given); cite nothing else.")
+        user += "\nLesson passages:\n" + "\n\n".join(
+            f"[lesson_id={x['lesson_id']} | title={x['title']} | section={x.get('section', '')}]\n{clip(x['text'], 1200)}"
+            for x in p["passages"][:4])
     return system, user
 
 

@@ -116,8 +116,11 @@ class Lesson:
         return replace(self, quiz=quiz)
 
     def concepts_of_test(self, name: str) -> tuple[str, ...]:
-        """The concepts a graded test checks: as the lesson names them, else all the lesson's."""
-        return dict(self.test_concepts).get(name, self.concepts)
+        """The concepts a graded test checks: as the lesson names them, else all the lesson's. A
+        sub-result ("test_x [case 2]", "test_x.test_y") counts for the test it belongs to."""
+        named = dict(self.test_concepts)
+        base = name.split(" ")[0].split("[")[0]
+        return named.get(name) or named.get(base) or named.get(base.split(".")[0]) or self.concepts
 
     def concepts_of_question(self, question: QuizQuestion) -> tuple[str, ...]:
         return question.concepts or self.concepts

@@ -22,7 +22,14 @@ PYGMENTS_STYLE = "github-dark"  # code blocks share the editor's dark background
 _TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "code", "span", "div", "em", "strong",
          "a", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "kbd"}
 _ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}, "code": {"class"}, "pre": {"class"},
-               "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+               "th": {"align"}, "td": {"align"}, "ol": {"start"},
+               **{f"h{level}": {"id"} for level in range(2, 7)}}
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def section_anchor(heading: str) -> str:
+    """The id a lesson section's heading carries, so citations can link to it ("s-trees-in-one-minute")."""
+    return "s-" + (_NOT_SLUG.sub("-", heading.lower()).strip("-") or "section")
 
 
 _tools: SimpleNamespace | None = None
@@ -105,6 +112,8 @@ def _markdown() -> Any:
             wanted = int(token.tag[1]) + shift
             level = min(6, wanted, env.get("heading_previous", shift) + 1)
             env["heading_previous"] = env["heading_open"] = level
+            if env.get("anchors") and idx + 1 < len(tokens) and tokens[idx + 1].type == "inline":
+                token.attrSet("id", section_anchor(tokens[idx + 1].content))
         token.tag = f"h{env['heading_open']}"
         return renderer.renderToken(tokens, idx, options, env)
 
@@ -147,9 +156,10 @@ class LessonRenderer:
                     self._parser = _markdown()
         return self._parser
 
-    def markdown(self, text: str, *, shift: int = 1) -> str:
-        """`shift`: how many levels headings move down (the challenge sits under its own <h2>)."""
-        return sanitise(self._md.render(text, {"shift": shift}))
+    def markdown(self, text: str, *, shift: int = 1, anchors: bool = False) -> str:
+        """`shift`: how many levels headings move down (the challenge sits under its own <h2>);
+        `anchors`: headings carry ids (section_anchor) that citations link to (the lesson text only)."""
+        return sanitise(self._md.render(text, {"shift": shift, "anchors": anchors}))
 
     def inline(self, text: str) -> str:
         return sanitise(self._md.renderInline(text))
@@ -160,7 +170,7 @@ class LessonRenderer:
         rendered = self._cache.get(key)
         if rendered is None:
             rendered = RenderedLesson(
-                lesson=self.markdown(without_title(lesson.lesson)),
+                lesson=self.markdown(without_title(lesson.lesson), anchors=True),
                 challenge=self.markdown(lesson.challenge, shift=2),
                 hints=tuple(self.inline(h) for h in lesson.hints),
             )
