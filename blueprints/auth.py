@@ -21,10 +21,12 @@ from blueprints.forms import (
 from blueprints.hardening import client_address
 from blueprints.login import start_session
 from services.accounts import LINK_OK, LINK_UNKNOWN, RESET_PASSWORD, VERIFY_EMAIL, InvalidCredentials, normalise_email
+from services.devices import describe_device
 from services.errors import InvalidInput
 from services.login_throttle import LoginThrottled
 
 bp = Blueprint("auth", __name__)
+bp.add_app_template_filter(describe_device, "device")
 
 
 def _link(endpoint: str):
