@@ -229,13 +229,12 @@ def reset(lesson_id: str):
 def hint(lesson_id: str):
     lesson = lessons().get(lesson_id)
     try:
-        learning().reveal_hint(current_user.id, lesson.id)
+        state = learning().reveal_hint(current_user.id, lesson.id)
     except InvalidInput as exc:
         if wants_json():
             raise
         flash(str(exc), "info")
     if wants_json():
-        state = learning().state(current_user.id, lesson)
         return jsonify(revealed=state.revealed_hints, html=render_template(
             "lessons/_hints.html", lesson=lesson, rendered=lessons().rendered(lesson), state=state, ai_hint=None,
             urls=lesson_urls(lesson.id)))

@@ -25,9 +25,9 @@ from dal.dynamodb import items, keys
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
 from dal.dynamodb.expressions import set_and_remove
 from dal.dynamodb.learning import LearningRecords
-from dal.dynamodb.tutor import TutorRecords
 from dal.dynamodb.schema import TTL_ATTRIBUTE, USER_INDEX, ensure_table
 from dal.dynamodb.table import Table
+from dal.dynamodb.tutor import TutorRecords
 from dal.encoding import optional_iso, to_iso, utc_now
 
 _CONFLICT_RETRIES = 6
@@ -45,6 +45,23 @@ _USER_ATTRIBUTES: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
+class SessionOwners:
+    """Whose each session is, for the sessions this process has seen (bounded: forgotten in bulk
+    past `limit`, then learnt again with one more read)."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self._owners: dict[str, str] = {}
+        self._limit = limit
+
+    def get(self, session_id: str) -> str | None:
+        return self._owners.get(session_id)
+
+    def remember(self, session_id: str, user_id: str) -> None:
+        if len(self._owners) >= self._limit:
+            self._owners.clear()
+        self._owners[session_id] = user_id
+
+
 def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.02 * 2**attempt))
 
@@ -56,6 +73,7 @@ class DynamoStore(LearningRecords, TutorRecords, Store):
     def __init__(self, client: Any, table_name: str) -> None:
         self._client = client
         self._table = Table(client, table_name)
+        self._session_owners = SessionOwners()
 
     def init_schema(self) -> None:
         ensure_table(self._client, self._table.name)
@@ -156,6 +174,7 @@ class DynamoStore(LearningRecords, TutorRecords, Store):
 
     # --- sessions --------------------------------------------------------------------------
     def create_session(self, session: Session) -> None:
+        self._session_owners.remember(session.id, session.user_id)
         created_iso = to_iso(session.created_at)
         self._table.put(
             {
@@ -176,6 +195,25 @@ class DynamoStore(LearningRecords, TutorRecords, Store):
     def get_session(self, session_id: str, now: datetime) -> Session | None:
         item = self._table.get(keys.session_key(session_id))
         return items.session_from_item(item) if items.is_live(item, now) else None
+
+    def get_session_with_user(self, session_id: str, now: datetime) -> tuple[Session, User] | None:
+        """One BatchGetItem of the session and its user once this process knows whose the session
+        is (a session never changes hands, so what it learnt stays true); two reads before."""
+        user_id = self._session_owners.get(session_id)
+        if user_id is None:
+            session = self.get_session(session_id, now)
+            if session is None:
+                return None
+            self._session_owners.remember(session.id, session.user_id)
+            user = self.get_user(session.user_id)
+            return (session, user) if user else None
+        found = {item["PK"]: item for item in self._table.batch_get([keys.session_key(session_id),
+                                                                     keys.user_key(user_id)])}
+        session_item = found.get(keys.session_key(session_id)["PK"])
+        profile = found.get(keys.user_key(user_id)["PK"])
+        if not items.is_live(session_item, now) or profile is None:
+            return None
+        return items.session_from_item(session_item), items.user_from_item(profile)
 
     def touch_session(self, session_id: str, last_seen_at: datetime, expires_at: datetime) -> None:
         expression, names, values = set_and_remove(

@@ -86,6 +86,16 @@ class SubmissionResult:
 
 
 @dataclass(frozen=True)
+class HintsShown:
+    """The hints part of a lesson's state after a hint is revealed (named as in LessonState)."""
+
+    revealed_hints: int
+    latest: str
+    ai_hints_left: int
+    ai_hints_offered: bool
+
+
+@dataclass(frozen=True)
 class AIHint:
     text: str
     note: str
@@ -227,8 +237,9 @@ class LearningService:
         return result
 
     # --- hints ------------------------------------------------------------------------------
-    def reveal_hint(self, user_id: str, lesson_id: str) -> tuple[int, str]:
-        """Reveal the next authored hint; (how many are revealed now, the newest one)."""
+    def reveal_hint(self, user_id: str, lesson_id: str) -> HintsShown:
+        """Reveal the next authored hint; what the hints part of the page shows now (from the record
+        this call wrote, so the page needs no second read)."""
         lesson = self.lessons.get(lesson_id)
         progress = self._store.get_progress(user_id, lesson_id)
         shown = min(len(lesson.hints), progress.hints_used if progress else 0)
@@ -237,7 +248,9 @@ class LearningService:
         progress = self._store.record_hint(user_id, lesson_id)
         shown = min(len(lesson.hints), progress.hints_used)
         self._event(user_id, "hint", lesson_id=lesson_id, number=shown, ai=False)
-        return shown, lesson.hints[shown - 1]
+        return HintsShown(revealed_hints=shown, latest=lesson.hints[shown - 1],
+                          ai_hints_left=max(0, self.max_ai_hints - progress.ai_hints_used),
+                          ai_hints_offered=self._ai is not None)
 
     def ai_hint(self, user_id: str, lesson_id: str, code: str, *, verified: bool = False) -> AIHint:
         """One checked AI hint on the learner's current code (after the authored hints)."""
