@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask
 
 import config
-from blueprints import admin, auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav
+from blueprints import admin, auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav, tutor
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
 from services.ai import AISettings
@@ -58,6 +58,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (main.bp, auth.bp):
         app.register_blueprint(blueprint)
     lessons.init_app(app)
+    tutor.init_app(app)
     admin.init_app(app)
     cli.init_app(app)
     cli_lessons.init_app(app)
@@ -217,15 +218,15 @@ def _build_lesson_services(app: Flask, library: LessonLibrary) -> None:
     grader = app.extensions["codelearn.grader"]
     ai = app.extensions.get("codelearn.ai")  # None where the AI layer is not set up: curated lessons only
     views = LessonViewCounter(store, batch=app.config["LESSON_VIEWS_BATCH"])
-    tutor = _build_tutor(app, library)
+    tutor_service = _build_tutor(app, library)
     lessons = LessonService(library, store, LessonRenderer(), grader=grader, ai=ai,
                             lesson_index=app.extensions.get("codelearn.lesson_index"), view_counter=views,
-                            tutor=tutor)
+                            tutor=tutor_service)
     app.extensions["codelearn.lesson_library"] = library
     app.extensions["codelearn.lessons"] = lessons
     app.extensions["codelearn.learning"] = LearningService(
         lessons, store, grader, RateLimiter(store), code_runs=_build_code_run_limiter(app, store, grader),
-        max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai, tutor=tutor,
+        max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai, tutor=tutor_service,
     )
 
 

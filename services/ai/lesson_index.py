@@ -21,6 +21,7 @@ _STOP_WORDS = (
 )
 _STOP = frozenset(_STOP_WORDS.split())
 _SECTION = re.compile(r"^#{1,3} +(.+)$", re.MULTILINE)
+_FENCED = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 
 
 def words(text: str) -> list[str]:
@@ -125,7 +126,9 @@ def _split(lesson: dict[str, Any]) -> list[Passage]:
     """One passage per Markdown section of the lesson text."""
     text = lesson.get("lesson", "")
     title = lesson.get("title", lesson["id"])
-    marks = list(_SECTION.finditer(text))
+    fences = [(m.start(), m.end()) for m in _FENCED.finditer(text)]
+    # A "# comment" line inside a code block is not a heading.
+    marks = [m for m in _SECTION.finditer(text) if not any(start <= m.start() < end for start, end in fences)]
     if not marks:
         return [Passage(lesson["id"], title, "", text.strip())]
     passages = []

@@ -117,6 +117,10 @@ class LessonService:
         """Untrusted one-paragraph text (an AI hint) as sanitised inline HTML."""
         return self._renderer.inline(text)
 
+    def markup(self, text: str, *, shift: int = 1) -> str:
+        """Untrusted Markdown (an explanation, a quiz question) as sanitised HTML."""
+        return self._renderer.markdown(text, shift=shift)
+
     # --- a learner's track ------------------------------------------------------------------
     def track(self, user_id: str, language: str = "python") -> TrackView:
         progress = self._store.list_progress(user_id)
