@@ -77,7 +77,7 @@ def catalogue():
 
 @bp.get("/continue")
 def continue_learning():
-    following = lessons().next_lesson(current_user.id)
+    following = service("tutor").continue_lesson(current_user.id)
     return redirect(url_for(".lesson", lesson_id=following.id) if following else url_for(".catalogue"))
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from blueprints.deps import service
 from blueprints.forms import ConfirmForm
+from dal.base import StoreError
 
 bp = Blueprint("main", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -20,7 +25,12 @@ def index():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html", form=ConfirmForm())
+    try:
+        profile = service("tutor").profile(current_user.id)
+    except StoreError:  # the dashboard degrades: progress still shows, next steps wait
+        log.warning("dashboard without next steps: the store did not answer")
+        profile = None
+    return render_template("main/dashboard.html", form=ConfirmForm(), profile=profile)
 
 
 @bp.get("/healthz")

@@ -134,6 +134,11 @@ def answer_placement(attempt_id: str):
     return redirect(url_for(".placement_step", attempt_id=attempt_id))
 
 
+def _concept_title(concept_id: str) -> str:
+    concept = tutor().concepts.get(concept_id)
+    return concept.title if concept else concept_id.replace("-", " ")
+
+
 def _markup(text: str, shift: int = 2):
     from markupsafe import Markup
 
@@ -155,4 +160,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_markup, "markup")
     app.add_template_filter(_inline, "inline_markup")
     app.add_template_filter(section_anchor, "section_anchor")
+    app.jinja_env.globals["concept_title"] = _concept_title
     add_nav_item(app, NavItem("Skills", "tutor.skills", "tutor"))

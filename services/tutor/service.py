@@ -92,6 +92,15 @@ class TutorService:
     def recommendations(self, user_id: str) -> list[Recommendation]:
         return self.profile(user_id).recommendations
 
+    def continue_lesson(self, user_id: str) -> Lesson | None:
+        """Where "Continue" leads: the first recommendation with a lesson (a gap's lesson, the one
+        started, the next one the prerequisites allow)."""
+        by_id = {lesson.id: lesson for lesson in self.track}
+        for rec in self.recommendations(user_id):
+            if rec.lesson_id in by_id:
+                return by_id[rec.lesson_id]
+        return None
+
     def tested_out(self, user_id: str, completed: set[str]) -> set[str]:
         return self.skills.tested_out(self.skills.masteries(user_id), self.track, completed)
 

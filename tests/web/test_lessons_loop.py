@@ -38,7 +38,7 @@ def test_a_passing_submission_completes_once_and_offers_the_next_lesson(app, cli
     first = post_json(client, f"/learn/{LESSON}/submit", {"code": SOLUTION}).json
     assert first["status"] == "pass" and first["completed_now"] is True
     assert first["next"] == {"id": "python-numbers", "title": "Numbers and arithmetic", "url": "/learn/python-numbers"}
-    assert "Lesson complete!" in first["html"] and "data types" in first["html"]  # what you learned
+    assert "Lesson complete!" in first["html"] and "Data types" in first["html"]  # what you learned (concept titles)
     again = post_json(client, f"/learn/{LESSON}/submit", {"code": SOLUTION}).json
     assert again["completed"] is True and again["completed_now"] is False
     assert len(events(app, learner.id, "completion")) == 1
