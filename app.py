@@ -5,7 +5,6 @@ This is the one place that names concrete backends; everything else receives the
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -14,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 import config
 from blueprints import admin, auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav, tutor
@@ -41,8 +40,8 @@ log = logging.getLogger(__name__)
 
 def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then `CODELEARN_*` environment variables, then `config_overrides`."""
-    settings = config.defaults()
-    settings.update(_from_environment(os.environ))
+    settings = Config(str(PROJECT_ROOT), config.defaults())
+    settings.from_prefixed_env(config.ENV_PREFIX)  # CODELEARN_<NAME>, JSON-parsed when it parses
     settings.update(config_overrides or {})
 
     instance_path = Path(settings["INSTANCE_PATH"] or _default_instance_path()).resolve()
@@ -70,19 +69,6 @@ def _default_instance_path() -> Path:
     if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         return Path(tempfile.gettempdir()) / "codelearn-instance"
     return PROJECT_ROOT / "instance"
-
-
-def _from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in config.SETTING_NAMES:
-        raw = environ.get(f"{config.ENV_PREFIX}_{name}")
-        if raw is None:
-            continue
-        try:
-            values[name] = json.loads(raw)
-        except ValueError:
-            values[name] = raw
-    return values
 
 
 def _configure_security(app: Flask, instance_path: Path) -> None:
