@@ -53,7 +53,7 @@ QUIZ = _obj(
             choices=_texts(4, 200, min_items=2),
             answer={"type": "integer", "minimum": 0, "maximum": 3},
             explanation=_text(600),
-            why_not=_texts(4, 300),
+            why_not={"type": "array", "items": _text(300, 0), "maxItems": 4},  # "" for the right choice
             # "What does this code print / return" questions carry their program; the server runs it.
             program=_obj(["code", "outputs"], code=_text(2_000), outputs=_texts(4, 300, min_items=2)),
         ),

@@ -80,7 +80,7 @@ class QuestionGenerator:
         if count <= 0 or not getattr(self._ai, "uses_model", False):
             return []
         kept = self._cached(concept.id)
-        if len(kept) < count:
+        if not kept:  # cost first: once a concept has validated questions, everyone takes those
             kept = self._generate(user_id, concept, kept)
         return [ServedQuestion(f"generated:{i}", QuizQuestion.from_dict(q), (concept.id,))
                 for i, q in enumerate(kept[:count])]
