@@ -16,7 +16,7 @@ from typing import Any
 from flask import Config, Flask
 
 import config
-from blueprints import admin, auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav, tutor
+from blueprints import admin, appearance, auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav, tutor
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
 from services.ai import AISettings
@@ -59,6 +59,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     lessons.init_app(app)
     tutor.init_app(app)
     admin.init_app(app)
+    appearance.init_app(app)
     cli.init_app(app)
     cli_lessons.init_app(app)
     return app
