@@ -23,6 +23,7 @@ def app_config(tmp_path: Path) -> dict:
         "BCRYPT_ROUNDS": 4,  # fast hashing in tests; production uses 12
         "LOG_LEVEL": "WARNING",
         "LESSON_VIEWS_BATCH": 1,  # every view in the ledger at once, so tests can count them
+        "SIGNUPS_PER_ADDRESS_PER_HOUR": 1000,  # many sign-ups from one address (test_signup.py sets it low)
     }
 
 
