@@ -20,6 +20,7 @@ from services.ai.errors import AIUnavailable, QuotaExceeded
 from services.ai.hint_check import check_hint
 from services.ai.lesson_index import LessonIndex
 from services.ai.offline import OfflineProvider
+from services.ai.service import NOTE_OFFLINE
 from services.ai.tasks import TASKS
 from services.clock import Clock, utcnow
 from services.errors import NotFoundError, RateLimited, Unavailable
@@ -87,7 +88,9 @@ class ExplanationService:
                 raise RateLimited(str(exc), exc.retry_after) from None
             except AIUnavailable as exc:
                 raise Unavailable(str(exc)) from None
-            answer = self._answer(concept, band, result.data, result.source, (result.note,) if result.note else ())
+            # The page labels offline answers itself; other notes (model failing, paused) are shown.
+            note = "" if result.note == NOTE_OFFLINE else result.note
+            answer = self._answer(concept, band, result.data, result.source, (note,) if note else ())
             if result.source != "offline" and answer.citations:
                 self._keep(cache_key, result)
         if open_lesson is not None and answer.source != "offline":

@@ -28,7 +28,8 @@ class Gap:
     concept: Concept
     p_known: float
     reason: str
-    weight: int  # how strongly it blocks: own recent failures + failing dependants
+    weight: int  # how strongly it blocks: own recent failures first, then failing dependants
+    last_seen: float = 0.0  # when its evidence last changed (epoch seconds): recent gaps first on ties
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class Recommendation:
     reason: str
     lesson_id: str = ""
     concept_id: str = ""
+
+
+def in_sentence(title: str) -> str:
+    """A concept title inside a sentence: "Revisit the range function", not "Revisit The range ..."."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
 
 def _failures(m: Mastery | None, lookback: int = LOOKBACK) -> tuple[int, int]:
@@ -58,12 +64,13 @@ def find_gaps(concepts: ConceptMap, masteries: dict[str, Mastery]) -> list[Gap]:
         if failed >= 2:
             reason = f"{failed} of your last {tries} tries on it failed"
         elif struggling:
-            names = ", ".join(concepts.get(d).title for d in struggling[:2])
+            names = ", ".join(in_sentence(concepts.get(d).title) for d in struggling[:2])
             reason = f"{names} build{'s' if len(struggling) == 1 else ''} on it, and your tries there are failing"
         else:
             continue
-        gaps.append(Gap(concept, p, reason, failed + len(struggling)))
-    gaps.sort(key=lambda g: (-g.weight, g.p_known))
+        seen = m.updated_at.timestamp() if m and m.updated_at else 0.0
+        gaps.append(Gap(concept, p, reason, failed * 10 + len(struggling), seen))
+    gaps.sort(key=lambda g: (-g.weight, -g.last_seen, g.p_known))
     return gaps[:MAX_GAPS]
 
 
@@ -74,7 +81,7 @@ def recommend(concepts: ConceptMap, track: Sequence[Lesson], masteries: dict[str
     out: list[Recommendation] = []
     for gap in gaps[:2]:
         lesson = concepts.introducing_lesson(gap.concept.id)
-        out.append(Recommendation("revisit", f"Revisit {gap.concept.title}", gap.reason,
+        out.append(Recommendation("revisit", f"Revisit {in_sentence(gap.concept.title)}", gap.reason,
                                   lesson.id if lesson else "", gap.concept.id))
     started = sorted((p for p in progress if not p.completed and p.attempts and p.lesson_id not in tested_out),
                      key=lambda p: p.last_attempt_at or p.first_attempt_at, reverse=True)
@@ -94,7 +101,7 @@ def recommend(concepts: ConceptMap, track: Sequence[Lesson], masteries: dict[str
                   if c.id in masteries and model.DEVELOPING <= masteries[c.id].p_known < model.MASTERED
                   and any(x in done for x in c.lessons)]
     for p_known, concept in sorted(developing, key=lambda item: item[0])[:1]:
-        out.append(Recommendation("strengthen", f"Quiz yourself on {concept.title}",
+        out.append(Recommendation("strengthen", f"Quiz yourself on {in_sentence(concept.title)}",
                                   f"your level is {model.percent(p_known)} of 100; a short quiz firms it up",
                                   concept_id=concept.id))
     if not progress and not masteries:

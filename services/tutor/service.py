@@ -32,6 +32,7 @@ class SkillRow:
     evidence: int
     history: tuple[float, ...]  # oldest first, for the sparkline
     is_gap: bool
+    level: str = ""  # the level of the lesson that introduces it (the page groups by it)
 
     @property
     def percent(self) -> int:
@@ -85,7 +86,9 @@ class TutorService:
                 untouched.append(concept)
                 continue
             points = tuple(value for _, value in m.history[-SPARKLINE_POINTS:])
-            rows.append(SkillRow(concept, m.p_known, m.evidence, points, concept.id in gap_ids))
+            first = self.concepts.introducing_lesson(concept.id)
+            rows.append(SkillRow(concept, m.p_known, m.evidence, points, concept.id in gap_ids,
+                                 first.level if first else ""))
         recommendations = recommend(self.concepts, self.track, masteries, progress, tested_out, gaps)
         return SkillProfile(rows, untouched, gaps, recommendations, tested_out, completed)
 
