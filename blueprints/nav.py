@@ -12,7 +12,7 @@ _KEY = "codelearn.nav"
 
 # Everything base.html links to besides the nav entries (endpoints, and files under static/).
 LAYOUT_ENDPOINTS = ("main.index", "main.dashboard", "auth.sessions", "auth.logout", "auth.login", "auth.register")
-LAYOUT_ASSETS = ("img/logo.svg", "css/app.css")
+LAYOUT_ASSETS = ("img/logo.svg", "css/app.css", "js/menu.js")
 
 
 @dataclass(frozen=True)

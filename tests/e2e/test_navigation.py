@@ -86,3 +86,23 @@ def test_logged_out_header_is_one_row_on_a_phone(live_server, page):
         assert header["height"] <= 72, f"at {width} px: {header}"
         assert header["entries"] == ["Log in", "Sign up free"], header
     screenshot(page, "45-landing-390")
+
+
+def test_escape_or_a_click_outside_closes_the_phone_menu(crowded_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        log_in_learner(crowded_server, page)
+        button = page.locator(".nav-menu > summary")
+        panel = page.locator(".nav-menu-panel")
+        button.click()
+        assert panel.is_visible()
+        page.keyboard.press("Escape")
+        assert not panel.is_visible()
+        assert page.evaluate("document.activeElement.tagName") == "SUMMARY"  # focus back on the button
+        page.keyboard.press("Enter")  # the keyboard opens it again
+        assert panel.is_visible()
+        page.mouse.click(30, 700)  # on the page below the menu
+        assert not panel.is_visible()
+    finally:
+        context.close()
