@@ -78,6 +78,7 @@ bench: dev-deps
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.cost_month
 	$(BIN)/python -m bench.package
+	$(BIN)/python -m bench.load
 
 ## The Lambda zip, dist/codelearn-lambda.zip (deploy.sh builds it the same way). Its .pyc files are
 ## compiled by BUILD_PYTHON, which must be the runtime's version: the build refuses otherwise.
