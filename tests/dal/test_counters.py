@@ -65,3 +65,11 @@ def test_delete_counter(store, now):
     store.delete_counter("k")
     store.delete_counter("never-there")
     assert store.get_counter("k", now) == 0
+
+
+def test_a_negative_amount_gives_a_count_back(store, now):
+    # The login throttle counts an attempt before checking the password and gives it back on success.
+    window_end = now + timedelta(minutes=15)
+    store.increment_counter("login:address:1.2.3.4", window_end, now, amount=3)
+    assert store.increment_counter("login:address:1.2.3.4", window_end, now, amount=-1) == 2
+    assert store.get_counter("login:address:1.2.3.4", now) == 2
