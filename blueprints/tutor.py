@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from blueprints.deps import service
 from blueprints.nav import NavItem, add_nav_item
@@ -134,22 +135,47 @@ def answer_placement(attempt_id: str):
     return redirect(url_for(".placement_step", attempt_id=attempt_id))
 
 
+# --- pictures: SVG drawn here (one string format per row; Jinja macros cost ~0.3 ms a row) ----------
+_BAND_LABELS = {"new": "New", "developing": "Developing", "confident": "Confident"}
+
+
+def level_bar(percent: int, band: str, width: int = 120) -> Markup:
+    """A level as a bar, with its number for screen readers."""
+    fill = round(width * max(0, min(100, int(percent))) / 100, 1)
+    return Markup(  # noqa: S704 - numbers and a fixed class name only
+        f'<svg class="level-bar" width="{width}" height="10" viewBox="0 0 {width} 10" role="img" '
+        f'aria-label="Level {int(percent)} of 100"><rect class="track" x="0" y="0" width="{width}" height="10" rx="5">'
+        f'</rect><rect class="fill-{escape(band)}" x="0" y="0" width="{fill}" height="10" rx="5"></rect></svg>')
+
+
+def sparkline(points: tuple[float, ...] | list[float], width: int = 96, height: int = 24) -> Markup:
+    """The level's history as a line, with the values for screen readers; nothing under two points."""
+    if len(points) < 2:
+        return Markup("")
+    step = (width - 4) / (len(points) - 1)
+    coords = " ".join(f"{2 + i * step:.1f},{height - 2 - p * (height - 4):.1f}" for i, p in enumerate(points))
+    values = ", ".join(str(round(p * 100)) for p in points)
+    return Markup(  # noqa: S704 - numbers only
+        f'<svg class="sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Level history: {values}"><polyline points="{coords}"></polyline></svg>')
+
+
+def band_label(band: str) -> Markup:
+    return Markup(f'<span class="band band-{escape(band)}">{_BAND_LABELS.get(band, "")}</span>')  # noqa: S704
+
+
 def _concept_title(concept_id: str) -> str:
     concept = tutor().concepts.get(concept_id)
     return concept.title if concept else concept_id.replace("-", " ")
 
 
 def _markup(text: str, shift: int = 2):
-    from markupsafe import Markup
-
     return Markup(service("lessons").markup(text, shift=shift))  # noqa: S704 - sanitised by the renderer
 
 
 def _inline(text: str):
     """Bank texts are plain words with `code` in backticks: Markdown only where there is code, so a
     bare __init__ is not taken for bold."""
-    from markupsafe import Markup, escape
-
     if "`" not in text:
         return escape(text)
     return Markup(service("lessons").inline_markup(text))  # noqa: S704 - sanitised by the renderer
@@ -160,5 +186,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_markup, "markup")
     app.add_template_filter(_inline, "inline_markup")
     app.add_template_filter(section_anchor, "section_anchor")
-    app.jinja_env.globals["concept_title"] = _concept_title
+    app.jinja_env.globals.update(concept_title=_concept_title, level_bar=level_bar, sparkline=sparkline,
+                                 band_label=band_label)
     add_nav_item(app, NavItem("Skills", "tutor.skills", "tutor"))

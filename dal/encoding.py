@@ -77,3 +77,13 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
     if not isinstance(position, dict):
         raise ValueError("invalid page cursor")
     return position
+
+
+def history_to_json(history: list[tuple[datetime, float]]) -> list[list[float]]:
+    """(when, value) points as [epoch seconds, value] pairs: a skill page decodes thousands of them, and
+    reading epoch numbers is ten times cheaper than parsing ISO text."""
+    return [[round(as_utc(at).timestamp(), 3), value] for at, value in history]
+
+
+def history_from_json(points: list[list[float]]) -> list[tuple[datetime, float]]:
+    return [(datetime.fromtimestamp(at, UTC), float(value)) for at, value in points]

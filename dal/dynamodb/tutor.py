@@ -18,7 +18,7 @@ from typing import Any
 from dal.dynamodb import keys
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
 from dal.dynamodb.table import Table, serialize
-from dal.encoding import from_iso, optional_from_iso, optional_iso, to_iso
+from dal.encoding import from_iso, history_from_json, history_to_json, optional_from_iso, optional_iso, to_iso
 from dal.tutor import Mastery, QuizAttempt, QuizRecord
 
 MASTERY_PREFIX = "MASTERY#"
@@ -140,7 +140,7 @@ def _attempt_key(user_id: str, attempt_id: str) -> dict[str, str]:
 def _mastery_data(m: Mastery) -> str:
     return json.dumps({"p": m.p_known, "evidence": m.evidence, "recent": m.recent, "source": m.source,
                        "updatedAt": optional_iso(m.updated_at),
-                       "history": [[to_iso(at), value] for at, value in m.history]})
+                       "history": history_to_json(m.history)})
 
 
 def _mastery(item: dict[str, Any]) -> Mastery:
@@ -148,7 +148,7 @@ def _mastery(item: dict[str, Any]) -> Mastery:
     return Mastery(
         user_id=item["userId"], concept_id=item["conceptId"], p_known=float(data["p"]),
         evidence=int(data["evidence"]), recent=data["recent"],
-        history=[(from_iso(at), float(value)) for at, value in data["history"]],
+        history=history_from_json(data["history"]),
         updated_at=optional_from_iso(data["updatedAt"]), source=data["source"], version=int(item["version"]),
     )
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from dal.base import NotFound
-from dal.encoding import from_iso, optional_from_iso, optional_iso, to_iso
+from dal.encoding import from_iso, history_from_json, history_to_json, optional_from_iso, optional_iso, to_iso
 from dal.tutor import Mastery, QuizAttempt, QuizRecord
 
 MAX_MASTERY_READ = 100
@@ -112,14 +112,14 @@ class TutorRecords:
 
 
 def _history(mastery: Mastery) -> str:
-    return json.dumps([[to_iso(at), value] for at, value in mastery.history])
+    return json.dumps(history_to_json(mastery.history))
 
 
 def _mastery(row: sqlite3.Row) -> Mastery:
     return Mastery(
         user_id=row["user_id"], concept_id=row["concept_id"], p_known=float(row["p_known"]),
         evidence=int(row["evidence"]), recent=row["recent"],
-        history=[(from_iso(at), float(value)) for at, value in json.loads(row["history"])],
+        history=history_from_json(json.loads(row["history"])),
         updated_at=optional_from_iso(row["updated_at"]), source=row["source"], version=int(row["version"]),
     )
 

@@ -87,7 +87,8 @@ def explain_prompt(p: dict[str, Any]) -> tuple[str, str]:
         system += (" Ground the explanation in the lesson passages given and list the ones you use in "
                    "`citations` (their lesson_id, title and section exactly as given); cite nothing else.")
         user += "\nLesson passages:\n" + "\n\n".join(
-            f"[lesson_id={x['lesson_id']} | title={x['title']} | section={x.get('section', '')}]\n{clip(x['text'], 1200)}"
+            f"[lesson_id={x['lesson_id']} | title={x['title']} | section={x.get('section', '')}]\n"
+            f"{clip(x['text'], 1200)}"
             for x in p["passages"][:4])
     return system, user
 

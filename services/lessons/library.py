@@ -15,7 +15,8 @@ from services.lessons.schema import validate_lesson
 
 log = logging.getLogger(__name__)
 STALE_REFERENCE = "its reference observations are missing or stale: run `flask lessons references`"
-STALE_QUIZ_ANSWERS = "the stored answers of its program quiz questions are missing or stale: run `flask lessons references`"
+STALE_QUIZ_ANSWERS = ("the stored answers of its program quiz questions are missing or stale: "
+                      "run `flask lessons references`")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 `content/references/<language>/<level>/<slug>.json` mirrors `content/lessons/...`. Each holds what the
 reference solution observed for the lesson's hidden checks and a fingerprint of what they were
 computed from (solution + checks), and the answers of the quiz's program questions as their runs
-gave them (quiz_programs.py), each with its own fingerprint. `flask lessons references` writes them; `flask lessons check`
+gave them (quiz_programs.py), each with its own fingerprint. `flask lessons references` writes them;
+`flask lessons check`
 recomputes and refuses stale ones; the app only reads them, so no submission ever waits for the
 reference solution to run (on Lambda that would double the cost of grading).
 """
@@ -49,7 +50,8 @@ def load_quiz_answers(stored: Path) -> dict[str, Any]:
     return quiz if isinstance(quiz, dict) else {}
 
 
-def store_reference(lesson: Lesson, reference: Reference, stored: Path, quiz_answers: dict[str, Any] | None = None) -> bool:
+def store_reference(lesson: Lesson, reference: Reference, stored: Path,
+                    quiz_answers: dict[str, Any] | None = None) -> bool:
     """Write the file when its content changes; True when it did."""
     data: dict[str, Any] = {
         "lesson": lesson.id,

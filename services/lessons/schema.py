@@ -208,7 +208,8 @@ def _quiz_problems(quiz: Any, concepts: list[str] | tuple[str, ...] = (), parse_
         if named is not None and (not isinstance(named, list) or not named or set(named) - set(concepts)):
             problems.append(f"quiz question {number}: concepts must be a non-empty list of the lesson's concepts")
         if "program" in q:
-            problems.extend(f"quiz question {number}: {p}" for p in _program_problems(q["program"], choices, parse_code))
+            found = _program_problems(q["program"], choices, parse_code)
+            problems.extend(f"quiz question {number}: {p}" for p in found)
     return problems
 
 

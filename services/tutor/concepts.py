@@ -75,7 +75,9 @@ class ConceptMap:
 
     def lessons_of(self, concept_id: str) -> list[Lesson]:
         concept = self._by_id.get(concept_id)
-        return [self._lessons[lesson_id] for lesson_id in concept.lessons if lesson_id in self._lessons] if concept else []
+        if concept is None:
+            return []
+        return [self._lessons[lesson_id] for lesson_id in concept.lessons if lesson_id in self._lessons]
 
     def introducing_lesson(self, concept_id: str) -> Lesson | None:
         lessons = self.lessons_of(concept_id)

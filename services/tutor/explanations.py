@@ -70,7 +70,8 @@ class ExplanationService:
         self._grader = grader
         self._clock = clock
 
-    def explain(self, user_id: str, concept_id: str, p_known: float, *, open_lesson: Lesson | None = None) -> Explanation:
+    def explain(self, user_id: str, concept_id: str, p_known: float, *,
+                open_lesson: Lesson | None = None) -> Explanation:
         """`open_lesson`: the unsolved challenge the learner has open (its answer must not leak)."""
         concept = self.concepts.get(concept_id)
         if concept is None:

@@ -55,7 +55,8 @@ class PlacementService:
         state = {"lo": 0, "hi": len(self._track), "known": [], "unknown": [], "step": 0}
         probe = self._probe(state)
         questions = self._questions(probe) if probe else []
-        return self._quizzes.start_attempt(user_id, PLACEMENT_KEY, questions, {**state, "probe": probe.id if probe else ""})
+        state["probe"] = probe.id if probe else ""
+        return self._quizzes.start_attempt(user_id, PLACEMENT_KEY, questions, state)
 
     def current(self, user_id: str, attempt_id: str) -> PlacementStep:
         attempt = self._quizzes.attempt(user_id, attempt_id)
@@ -72,7 +73,7 @@ class PlacementService:
         served = self._quizzes.served(attempt)
         asked = served[len(attempt.answers):]  # this step's questions: the ones not answered yet
         chosen = parse_answers(answers, [len(q.question.choices) for q in asked])
-        right = [c == q.question.answer for q, c in zip(asked, chosen)]
+        right = [c == q.question.answer for q, c in zip(asked, chosen, strict=True)]
         state = dict(attempt.state)
         probe = self._by_id.get(state.get("probe", ""))
         position = next((i for i, lesson in enumerate(self._track) if probe and lesson.id == probe.id), None)
@@ -95,8 +96,8 @@ class PlacementService:
         if not self._store.save_quiz_step(updated, answered_before=len(attempt.answers),
                                           step=f"{attempt.id}:{state['step']}"):
             raise Conflict("These answers were already sent; the quiz has moved on.")
-        self._skills.record_quiz(user_id, [(q.concepts, ok, len(q.question.choices)) for q, ok in zip(asked, right)
-                                           if not ok], model.WEIGHT_PLACEMENT, source="placement")
+        misses = [(q.concepts, ok, len(q.question.choices)) for q, ok in zip(asked, right, strict=True) if not ok]
+        self._skills.record_quiz(user_id, misses, model.WEIGHT_PLACEMENT, source="placement")
         if finished:
             known_concepts = [c for lesson_id in state["known"] for c in self._by_id[lesson_id].concepts]
             self._skills.record_placement(user_id, known_concepts)

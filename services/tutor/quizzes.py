@@ -154,7 +154,8 @@ class QuizService:
         questions = self.served(attempt)
         feedback = []
         if attempt.submitted:
-            feedback = [Feedback(q, chosen, chosen == q.question.answer) for q, chosen in zip(questions, attempt.answers)]
+            feedback = [Feedback(q, chosen, chosen == q.question.answer)
+                        for q, chosen in zip(questions, attempt.answers, strict=True)]
         title, lesson_id, concept_id = self.describe(attempt.quiz_key)
         return QuizView(attempt, title, questions, feedback, lesson_id=lesson_id, concept_id=concept_id)
 
@@ -191,7 +192,7 @@ class QuizService:
             raise Conflict("This quiz was already submitted; its results are below. Start it again to retry.")
         questions = self.served(attempt)
         chosen = parse_answers(answers, [len(q.question.choices) for q in questions])
-        score = sum(1 for q, c in zip(questions, chosen) if c == q.question.answer)
+        score = sum(1 for q, c in zip(questions, chosen, strict=True) if c == q.question.answer)
         done = QuizAttempt(attempt.user_id, attempt.id, attempt.quiz_key, attempt.questions, attempt.created_at,
                            answers=chosen, score=score, submitted_at=self._clock(), state=attempt.state)
         before = self._store.list_quiz_records(user_id).get(attempt.quiz_key)
@@ -201,7 +202,7 @@ class QuizService:
                                                 done.submitted_at)
         weight = model.WEIGHT_QUIZ_FIRST if before is None or before.attempts == 0 else model.WEIGHT_QUIZ_RETAKE
         self._skills.record_quiz(user_id, [(q.concepts, c == q.question.answer, len(q.question.choices))
-                                           for q, c in zip(questions, chosen)], weight)
+                                           for q, c in zip(questions, chosen, strict=True)], weight)
         view = self.view(user_id, attempt_id)
         return QuizView(view.attempt, view.title, view.questions, view.feedback, record, view.lesson_id,
                         view.concept_id)

@@ -75,7 +75,7 @@ def test_a_new_learner_places_quizzes_explains_and_finds_a_gap(live_server, page
     choose(page, wrong)
     page.get_by_role("button", name="Submit answers").click()
     page.get_by_role("heading", name="You got 0 of 3 right").wait_for()
-    for q, chosen in zip(questions, wrong):
+    for q, chosen in zip(questions, wrong, strict=True):
         assert page.locator(".why-not", has_text=q.question.why_not[chosen][:40].split("`")[0]).count() >= 1
     both_widths(page, "65-quiz-feedback")
 

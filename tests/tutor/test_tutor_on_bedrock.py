@@ -52,7 +52,8 @@ def stack(tmp_path, library):
     store.close()
 
 
-def explain_answer(citations, text="A for loop repeats its block once per value.", example="for n in range(3):\n    print(n)"):
+def explain_answer(citations, text="A for loop repeats its block once per value.",
+                   example="for n in range(3):\n    print(n)"):
     return {"explanation": text, "example": example, "key_points": ["range(3) gives 0, 1, 2"],
             "citations": citations}
 

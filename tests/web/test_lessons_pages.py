@@ -39,7 +39,8 @@ def test_progress_moves_the_next_lesson_and_the_statuses(app, client, learner):
     # The passing results are shown again, with the way on.
     assert "All tests pass!" in again and "Next lesson: Numbers and arithmetic" in again
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert "Next lesson: Numbers and arithmetic" in dashboard and "1</strong> of 33" in dashboard  # the first recommendation
+    # The dashboard's button is the first recommendation.
+    assert "Next lesson: Numbers and arithmetic" in dashboard and "1</strong> of 33" in dashboard
 
 
 def test_lesson_page_renders_markdown_highlighting_and_the_editor(client, learner, app):

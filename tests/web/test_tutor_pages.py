@@ -180,7 +180,8 @@ def test_placement_all_wrong_tests_out_nothing(app, client, learner):
         step = tutor.placement.current(learner.id, attempt_id)
         if step.finished:
             break
-        answers = {f"q{i}": str((q.question.answer + 1) % len(q.question.choices)) for i, q in enumerate(step.questions)}
+        answers = {f"q{i}": str((q.question.answer + 1) % len(q.question.choices))
+                   for i, q in enumerate(step.questions)}
         post_form(client, f"/placement/{attempt_id}", answers)
     step = tutor.placement.current(learner.id, attempt_id)
     assert step.finished and step.known == []
