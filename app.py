@@ -118,7 +118,9 @@ def _build_store(app: Flask, instance_path: Path) -> Store:
     if kind == "dynamodb":
         from dal.dynamodb import DynamoStore
 
-        return DynamoStore(_aws_client(app, "dynamodb"), app.config["DYNAMODB_TABLE"])
+        # A connection for every request thread (botocore keeps 10): none is opened and dropped per call.
+        client = _aws_client(app, "dynamodb", max_pool_connections=config.request_threads(app.config))
+        return DynamoStore(client, app.config["DYNAMODB_TABLE"])
     raise RuntimeError(f"Unknown CODELEARN_STORE {kind!r}: use 'sqlite' or 'dynamodb'.")
 
 

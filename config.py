@@ -85,6 +85,16 @@ def defaults() -> dict[str, Any]:
     return {s.name: s.default for s in SETTINGS}
 
 
+# Request threads per server process that grading can never hold (gunicorn.conf.py).
+PAGE_THREADS = 8
+
+
+def request_threads(config: Mapping[str, Any]) -> int:
+    """Request threads per server process: every place grading can hold (its slots and waiting
+    places; past them a submission is "busy" at once), and PAGE_THREADS more for pages."""
+    return config["GRADER_CONCURRENCY"] + config["GRADER_QUEUE_LENGTH"] + PAGE_THREADS
+
+
 def grader_limits(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Limits:
     """The grader's limits from the settings; an unset wall limit follows the CPU limit and the
     CPU share of the function (Lambda's memory size, read from `environ`, by default the process's)."""

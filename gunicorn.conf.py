@@ -7,7 +7,8 @@ read as create_app reads them, so grading can never hold every thread that serve
   at once than GRADER_CONCURRENCY, sized to the cores) and its waiting places are shared by every
   request instead of split between processes (a submission finds a free place more often);
 - threads = the grader's slots + its waiting places (the most threads grading can hold; past
-  them a submission is answered "busy" at once) + PAGE_THREADS that only ever serve pages.
+  them a submission is answered "busy" at once) + PAGE_THREADS that only ever serve pages
+  (config.request_threads).
 
 Pages cost a few milliseconds of Python each, far from filling one process's GIL at the load the
 grader's slots allow (bench/load.py); a machine with more cores raises GRADER_CONCURRENCY.
@@ -18,14 +19,11 @@ from flask import Config as _Config
 
 import config as _codelearn_config
 
-PAGE_THREADS = 8
-
 _settings = _Config(".", _codelearn_config.defaults())
 _settings.from_prefixed_env(_codelearn_config.ENV_PREFIX)  # as create_app reads them
-grader_threads = _settings["GRADER_CONCURRENCY"] + _settings["GRADER_QUEUE_LENGTH"]
 
 workers = 1
 worker_class = "gthread"
-threads = grader_threads + PAGE_THREADS
+threads = _codelearn_config.request_threads(_settings)
 keepalive = 5
 backlog = 256
