@@ -340,6 +340,12 @@ class Store(TutorRecords, abc.ABC):
     def save_last_report(self, report: LessonReport) -> None:
         """Keep `report` as the learner's last on its lesson, replacing the one before."""
 
+    def save_report_and_event(self, report: LessonReport, event: ActivityEvent) -> ActivityEvent:
+        """save_last_report and add_event of one graded attempt; a backend that can send both
+        writes in one request overrides it (every submission makes them). Returns the event."""
+        self.save_last_report(report)
+        return self.add_event(event)
+
     @abc.abstractmethod
     def get_lesson_record(self, user_id: str, lesson_id: str) -> LessonRecord:
         """The learner's progress, draft and last report on one lesson, in one read (every lesson

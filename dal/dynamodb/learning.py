@@ -22,19 +22,8 @@ class LearningRecords:
 
     # --- activity --------------------------------------------------------------------------
     def add_event(self, event: ActivityEvent) -> ActivityEvent:
-        stored = ActivityEvent(
-            user_id=event.user_id, at=event.at, kind=event.kind, detail=event.detail, id=new_event_id(event.at)
-        )
-        self._table.put(
-            {
-                **keys.event_key(stored.user_id, stored.id),
-                "id": stored.id,
-                "userId": stored.user_id,
-                "at": to_iso(stored.at),
-                "kind": stored.kind,
-                "detail": json.dumps(stored.detail),
-            }
-        )
+        stored, item = _event_item(event)
+        self._table.put(item)
         return stored
 
     def list_events(
@@ -173,16 +162,12 @@ class LearningRecords:
         )
 
     def save_last_report(self, report: LessonReport) -> None:
-        self._table.put(
-            {
-                **keys.report_key(report.user_id, report.lesson_id),
-                "userId": report.user_id,
-                "lessonId": report.lesson_id,
-                "report": json.dumps(report.report),
-                "submittedAt": to_iso(report.submitted_at),
-                "codeDigest": report.code_digest,
-            }
-        )
+        self._table.put(_report_item(report))
+
+    def save_report_and_event(self, report: LessonReport, event: ActivityEvent) -> ActivityEvent:
+        stored, item = _event_item(event)
+        self._table.batch_put([_report_item(report), item])  # one request for both puts
+        return stored
 
     def get_lesson_record(self, user_id: str, lesson_id: str) -> LessonRecord:
         wanted = [keys.progress_key(user_id, lesson_id), keys.draft_key(user_id, lesson_id),
@@ -240,3 +225,29 @@ class LearningRecords:
             )
             rows.extend(items.usage_from_item(item) for item in found)
         return sorted(rows, key=lambda row: (row.day, row.feature, row.model))
+
+
+def _event_item(event: ActivityEvent) -> tuple[ActivityEvent, dict[str, Any]]:
+    """The event with its new id, and the item that stores it."""
+    stored = ActivityEvent(
+        user_id=event.user_id, at=event.at, kind=event.kind, detail=event.detail, id=new_event_id(event.at)
+    )
+    return stored, {
+        **keys.event_key(stored.user_id, stored.id),
+        "id": stored.id,
+        "userId": stored.user_id,
+        "at": to_iso(stored.at),
+        "kind": stored.kind,
+        "detail": json.dumps(stored.detail),
+    }
+
+
+def _report_item(report: LessonReport) -> dict[str, Any]:
+    return {
+        **keys.report_key(report.user_id, report.lesson_id),
+        "userId": report.user_id,
+        "lessonId": report.lesson_id,
+        "report": json.dumps(report.report),
+        "submittedAt": to_iso(report.submitted_at),
+        "codeDigest": report.code_digest,
+    }

@@ -161,19 +161,27 @@ class Table:
             time.sleep(min(0.05 * 2**attempt, 1.0))
         raise StoreUnavailable(f"dynamodb batch_get_item: {len(request[self.name]['Keys'])} keys left unprocessed")
 
+    def batch_put(self, items: list[Item]) -> None:
+        """Put the items (at most 25, no two with the same key) in one BatchWriteItem, resending
+        what DynamoDB leaves unprocessed."""
+        if len(items) > BATCH_WRITE_LIMIT:
+            raise ValueError(f"batch_put writes at most {BATCH_WRITE_LIMIT} items")
+        self._batch_write([{"PutRequest": {"Item": serialize(item)}} for item in items], "puts")
+
     def batch_delete(self, keys: list[Item]) -> None:
         """Delete the items, 25 per request, resending what DynamoDB leaves unprocessed."""
         for start in range(0, len(keys), BATCH_WRITE_LIMIT):
             chunk = keys[start : start + BATCH_WRITE_LIMIT]
-            requests = [{"DeleteRequest": {"Key": serialize(key)}} for key in chunk]
-            for attempt in range(_UNPROCESSED_RETRIES):
-                response = self.call("batch_write_item", RequestItems={self.name: requests})
-                requests = response.get("UnprocessedItems", {}).get(self.name, [])
-                if not requests:
-                    break
-                time.sleep(min(0.05 * 2**attempt, 1.0))
-            else:
-                raise StoreUnavailable(f"dynamodb batch_write_item: {len(requests)} deletes left unprocessed")
+            self._batch_write([{"DeleteRequest": {"Key": serialize(key)}} for key in chunk], "deletes")
+
+    def _batch_write(self, requests: list[dict[str, Any]], what: str) -> None:
+        for attempt in range(_UNPROCESSED_RETRIES):
+            response = self.call("batch_write_item", RequestItems={self.name: requests})
+            requests = response.get("UnprocessedItems", {}).get(self.name, [])
+            if not requests:
+                return
+            time.sleep(min(0.05 * 2**attempt, 1.0))
+        raise StoreUnavailable(f"dynamodb batch_write_item: {len(requests)} {what} left unprocessed")
 
 
 def _marked_once(expression: str, options: dict[str, Any], write_id: str) -> tuple[str, dict[str, Any]]:

@@ -193,9 +193,12 @@ class LearningService:
             return SubmissionResult(report, code, bool(progress and progress.completed), False,
                                     progress.attempts if progress else 0)
         progress = self._store.record_attempt(user_id, lesson_id, now)
-        self._store.save_last_report(LessonReport(user_id, lesson_id, stored_copy(report), now, code_digest(code)))
-        self._event(user_id, "attempt", lesson_id=lesson_id, status=report.status,
-                    passed=sum(1 for t in report.tests if t.status == "pass"), total=len(report.tests))
+        self._store.save_report_and_event(
+            LessonReport(user_id, lesson_id, stored_copy(report), now, code_digest(code)),
+            ActivityEvent(user_id=user_id, at=self._clock(), kind="attempt", detail={
+                "lesson_id": lesson_id, "status": report.status,
+                "passed": sum(1 for t in report.tests if t.status == "pass"), "total": len(report.tests)}),
+        )
         if self._tutor is not None:  # evidence for the skill model, from this verdict
             self._tutor.record_submission(user_id, lesson, report, progress, was_completed=progress.completed)
         completed_now = False

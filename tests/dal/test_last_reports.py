@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dal.base import Draft, LessonRecord, LessonReport
+from dal.base import ActivityEvent, Draft, LessonRecord, LessonReport
 from tests.dal.helpers import assert_plain_values, new_user
 
 # A report as the grader gives it, hidden checks included: stored and returned as it is.
@@ -75,3 +75,15 @@ def test_a_large_report_is_kept_whole(store, now):
     big = {**REPORT, "output": "x" * 90_000}
     store.save_last_report(LessonReport(user.id, "py-01", big, now))
     assert store.get_lesson_record(user.id, "py-01").last_report.report == big
+
+
+def test_a_report_and_its_attempt_event_are_saved_together(store, now):
+    user = new_user(store)
+    event = store.save_report_and_event(
+        LessonReport(user.id, "py-01", REPORT, now, "digest-1"),
+        ActivityEvent(user_id=user.id, at=now, kind="attempt", detail={"lesson_id": "py-01", "passed": 1}),
+    )
+    assert event.id and event.kind == "attempt"
+    assert store.get_lesson_record(user.id, "py-01").last_report.report == REPORT
+    (listed,) = store.list_events(user.id).items
+    assert (listed.id, listed.detail) == (event.id, {"lesson_id": "py-01", "passed": 1})

@@ -105,3 +105,12 @@ def test_a_process_that_did_not_make_the_session_learns_whose_it_is_once(now):
         first.delete_user(user.id)
         assert other.get_session_with_user("s1", now) is None
         assert other.get_session_with_user("unknown", now) is None
+
+
+def test_a_graded_attempt_writes_its_report_and_event_in_one_call(counted):
+    client, token, counter = counted
+    submit = _calls(counter, lambda: client.post(f"{LESSON}/submit", data={"csrf_token": token, "code": WRONG},
+                                                 headers=JSON))
+    # session + user, the submission budget, the draft, the attempt, the report with its event
+    assert submit[:5] == ["batch_get_item", "update_item", "put_item", "update_item", "batch_write_item"], submit
+    assert submit.count("put_item") == 1, submit  # the tutor's evidence may follow
