@@ -87,9 +87,14 @@ OFF_LIBRARY_TOPICS = [
 
 TOPIC_WEIGHTS = [1 / (rank + 1) for rank in range(len(OFF_LIBRARY_TOPICS))]  # Zipf: a few popular
 
-# Tutor and code-assistant requests per learner per month (seed 001's features), priced separately:
-# the issue's headline workload is lessons, submissions, hints and off-library lessons.
-ASSISTANT_PER_LEARNER = {"chat": 4, "explain": 2, "review": 1, "debug": 1, "generate": 0.5}
+# The tutor, in the headline (issue 14), per active learner per month: 10 concept explanations (at the
+# learner's band, so each concept x band is asked of the model once and cached) and 3 quizzes on
+# concepts with few bank questions, where generated questions are used after validation (cached per
+# concept). Concepts are drawn with a Zipf weight over the curriculum: early concepts are asked most.
+TUTOR_PER_LEARNER = {"explain": 10, "generated_quiz": 3}
+# Tutor chat and code-assistant requests per learner per month (seed 001's features), priced
+# separately: they are the chat and assistant issue's.
+ASSISTANT_PER_LEARNER = {"chat": 4, "review": 1, "debug": 1, "generate": 0.5}
 
 # Seed 000's design, as written: Claude 3 Haiku; a lesson prompt of ~110 tokens answered with up to
 # 1,500 (about 1,100 in practice); AI feedback on every failed submission among a learner's first two
@@ -112,6 +117,8 @@ class Tally:
     ai_hint_limit_hits: int = 0
     off_library_requests: int = 0
     nearest_lesson_fallbacks: int = 0
+    explanations: int = 0
+    generated_quizzes: int = 0
 
 
 class SimClock:
@@ -156,6 +163,8 @@ def simulate(learners: int, seed: int) -> tuple[Tally, Any, int, dict[str, int]]
         store = SqliteStore(str(Path(tmp) / "bench.sqlite3"))
         store.init_schema()
         settings = AISettings(provider="bedrock", endpoint_url=fake.url)
+        fake.answers["explain"] = cite_the_passages
+        fake.answers["quiz"] = GENERATED_QUIZ
         fake_credentials = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench"}
         session = boto3.session.Session(region_name=settings.region, **fake_credentials)
         client = make_bedrock_client(settings, session=session)
@@ -172,6 +181,7 @@ def simulate(learners: int, seed: int) -> tuple[Tally, Any, int, dict[str, int]]
                 attempt_lesson(rng, service, store, tally, user, index.get(detail), starter_reports[detail])
             else:
                 request_off_library(service, grader, store, index, tally, user, detail)
+        tally.explanations, tally.generated_quizzes = tutor_month(rng, store, service, grader, index, clock, learners)
         month_end = MONTH_START + timedelta(days=29, hours=23)
         summary = cost_summary(service.budget, settings, month_end, days=30)
         headline_calls = len(fake.requests)
@@ -181,6 +191,51 @@ def simulate(learners: int, seed: int) -> tuple[Tally, Any, int, dict[str, int]]
         store.close()
         by_task = dict(Counter(r["task"] for r in fake.requests))
     return tally, summary, headline_calls, by_task, (assistant, with_assistant)
+
+
+def tutor_month(rng, store, service, grader, index, clock, learners) -> tuple[int, int]:
+    """Explanations and generated quizzes at TUTOR_PER_LEARNER through the tutor's own services
+    (cache, citations checked, questions run in the grader); returns (explanations, quizzes)."""
+    from services.lessons.library import LessonLibrary
+    from services.tutor.concepts import load_concept_map
+    from services.tutor.service import build_tutor
+
+    library, _ = LessonLibrary.from_directory(CONTENT)
+    concepts, _ = load_concept_map(CONTENT, library.all())
+    tutor = build_tutor(store, concepts, list(library.all()), service, index, grader)
+    ordered = concepts.all()
+    weights = [1 / (rank + 1) ** 0.5 for rank in range(len(ordered))]
+    few_questions = [c for c in ordered if len(tutor.quizzes.bank.of_concept(c.id)) < 5]
+    explanations = quizzes = 0
+    for n in range(learners):
+        user = f"learner-{n:03d}"
+        for _ in range(TUTOR_PER_LEARNER["explain"]):
+            clock.now = MONTH_START + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
+            concept = rng.choices(ordered, weights)[0]
+            tutor.explanations.explain(user, concept.id, rng.choice((0.1, 0.5, 0.9)))  # new / developing / confident
+            explanations += 1
+        for _ in range(TUTOR_PER_LEARNER["generated_quiz"]):
+            clock.now = MONTH_START + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
+            tutor.quizzes.start_concept_quiz(user, rng.choice(few_questions).id)
+            quizzes += 1
+    return explanations, quizzes
+
+
+def cite_the_passages(body: dict[str, Any]) -> dict[str, Any]:
+    """The fake model's explanation: it cites the first passage it was given (as a grounded model does)."""
+    import re
+
+    text = json.dumps(body["messages"])
+    found = re.search(r"\[lesson_id=([^ |]+) \| title=([^|]+?) \| section=([^\]]*)\]", text)
+    citations = [{"lesson_id": found.group(1), "title": found.group(2), "section": found.group(3)}] if found else []
+    return {"explanation": "A short explanation grounded in the lesson passage.", "example": "x = 1",
+            "key_points": ["one point"], "citations": citations}
+
+
+GENERATED_QUIZ = {"questions": [{
+    "question": "What does `sorted([3, 1, 2])[0]` return?", "choices": ["3", "1", "2", "0"], "answer": 1,
+    "explanation": "sorted returns a new list in ascending order.", "why_not": ["the first before sorting", "", "x", "y"],
+    "program": {"code": "print(repr(sorted([3, 1, 2])[0]))", "outputs": ["3", "1", "2", "0"]}}]}
 
 
 def assistant_month(rng, service, clock, learners, lessons) -> int:
@@ -195,7 +250,6 @@ def assistant_month(rng, service, clock, learners, lessons) -> int:
                 lesson = rng.choice(lessons)
                 payload = {
                     "chat": {"question": f"How does {lesson['topic']} work?", "lesson_id": lesson["id"]},
-                    "explain": {"concept": lesson["topic"], "lesson_id": lesson["id"]},
                     "review": {"code": rng.choice(codes)},
                     "debug": {"code": rng.choice(codes), "error": "AssertionError: assert 3 == 4"},
                     "generate": {"description": f"a small example of {lesson['topic']}"},
@@ -279,9 +333,10 @@ def main() -> None:
         f"{tally.ai_hint_requests} AI hint requests ({tally.ai_hints_from_model} answered by the model, "
         f"{tally.ai_hint_limit_hits} over the per-lesson cap), {tally.off_library_requests} off-library "
         f"lesson requests ({summary.ai_lesson_generations} generations, {summary.ai_lesson_cache_hits} cache "
-        f"hits, {tally.nearest_lesson_fallbacks} nearest-lesson fallbacks)."
+        f"hits, {tally.nearest_lesson_fallbacks} nearest-lesson fallbacks), {tally.explanations} concept "
+        f"explanations and {tally.generated_quizzes} quizzes with generated questions ({TUTOR_PER_LEARNER} per learner)."
     )
-    print("Spend by feature (lessons, submissions, hints):")
+    print("Spend by feature (lessons, submissions, hints, explanations, quizzes):")
     for row in summary.features:
         if row.model_calls or row.calls_avoided:
             print(

@@ -25,7 +25,8 @@ def check(concurrency: int) -> None:
                            progress=lambda problem: click.echo(str(problem), err=True))
     count = len(result.problems)
     click.echo(f"{result.lessons} lesson files checked in {time.monotonic() - started:.1f} s: "
-               f"{count} problem{'s' if count != 1 else ''}.")
+               f"{count} problem{'s' if count != 1 else ''}. Quiz: {result.quiz_programs} questions answered "
+               f"by running their program, {result.quiz_wrong} of them answered wrongly in the bank.")
     if count:
         raise SystemExit(1)
 

@@ -29,7 +29,7 @@ from services.grader.report import Report
 from services.lessons.hardcoding import build_hardcoded_attack
 from services.lessons.library import STALE_QUIZ_ANSWERS, STALE_REFERENCE, FileProblem, lesson_files, read_lesson_file
 from services.lessons.model import Lesson
-from services.lessons.quiz_programs import answers_to_store
+from services.lessons.quiz_programs import WRONG_ANSWER, answers_to_store
 from services.lessons.references import load_quiz_answers, load_reference, reference_file, store_reference
 
 BLOCK_TIMEOUT_SECONDS = 10.0
@@ -66,6 +66,8 @@ class GradesCode(Protocol):
 class CheckResult:
     lessons: int
     problems: list[FileProblem]
+    quiz_programs: int = 0  # bank questions answered by running their program
+    quiz_wrong: int = 0  # of those, how many the author had answered otherwise
 
     @property
     def ok(self) -> bool:
@@ -277,7 +279,9 @@ def check_library(
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         for found in pool.map(run, loaded):
             report(found)
-    return CheckResult(len(paths), problems)
+    programs = sum(1 for lesson, _ in loaded for q in lesson.quiz if q.program)
+    wrong = sum(1 for p in problems if WRONG_ANSWER in p.message)
+    return CheckResult(len(paths), problems, programs, wrong)
 
 
 def write_references(root: str | Path, grader: GradesCode) -> tuple[list[str], list[FileProblem]]:

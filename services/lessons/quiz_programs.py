@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from services.lessons.model import QuizProgram, QuizQuestion
 
 RAISES = "raises "
+WRONG_ANSWER = "but running its program gives choice"  # how the check words a bank answer the run contradicts
 # The program runs inside a try so an exception is an observable outcome, after what it printed.
 _WRAPPER = "try:\n{body}\nexcept Exception as _quiz_error:\n    print('" + RAISES + "' + type(_quiz_error).__name__)\n"
 
@@ -69,8 +70,7 @@ def program_problem(question: QuizQuestion, grader: RunsCode) -> tuple[int | Non
     if verdict.answer is None:
         return None, verdict.problem
     if verdict.answer != question.answer:
-        return verdict.answer, (f"its answer is choice {question.answer + 1} but running its program "
-                                f"gives choice {verdict.answer + 1}")
+        return verdict.answer, f"its answer is choice {question.answer + 1} {WRONG_ANSWER} {verdict.answer + 1}"
     return verdict.answer, ""
 
 

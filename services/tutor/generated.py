@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 CACHE_DAYS = 30
 CACHED_PER_CONCEPT = 10
 # Questions that ask for a program's result; they are accepted only with a program to run.
-_ASKS_FOR_OUTPUT = re.compile(r"\b(print|prints|printed|output|return|returns|evaluate|evaluates|value of|result)\b"
-                              r"|```|`[^`]*\(", re.IGNORECASE)
+_ASKS_FOR_OUTPUT = re.compile(r"\b(print|prints|printed|output|outputs|return|returns|evaluate|evaluates|value|result)\b"
+                              r"|```|`[^`]*\(|\bwhat (is|are|does|do|happens)\b[^?]*`", re.IGNORECASE)
 
 
 def problems_of(question: dict[str, Any], grader: Any) -> list[str]:

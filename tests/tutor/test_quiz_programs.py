@@ -93,6 +93,7 @@ def test_a_generated_question_the_run_contradicts_is_refused(grader):
     ({"answer": 5}, "not one of the choices"),
     ({"question": "  "}, "empty question"),
     ({"program": None, "question": "What does `len('abc')` return?"}, "no program"),
+    ({"program": None, "question": "What is `7 // 2`?"}, "no program"),
     ({"why_not": ["x"]}, "why_not"),
 ])
 def test_malformed_generated_questions_are_refused(grader, changes, expected):
