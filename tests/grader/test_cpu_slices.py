@@ -39,3 +39,11 @@ def test_loading_that_runs_out_of_cpu_says_so():
         "while True:\n    pass\n", ["def test_x():\n    pass"])
     assert report.status == "timeout"
     assert report.message == "Your code used more than 1 second of CPU time while it was being loaded and was stopped."
+
+
+def test_by_default_an_endless_loop_holds_a_grader_slot_for_one_cpu_second():
+    """1 submission in 20 is an endless loop (issue 18); at 2 CPU s each, loops alone held most of
+    the grader's slots under load and pushed grading's p99 past 2.5 s (bench/load.py)."""
+    report = Grader().grade("while True:\n    pass\n", ["def test_x():\n    pass"])
+    assert report.status == "timeout"
+    assert report.message == "Your code used more than 1 second of CPU time while it was being loaded and was stopped."

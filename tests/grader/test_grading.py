@@ -226,7 +226,7 @@ def test_code_over_the_limit_is_refused_before_running():
 
 
 def test_limits_defaults_and_validation():
-    assert Limits() == Limits(cpu_seconds=4, wall_seconds=8, test_cpu_seconds=2, memory_mb=256,
+    assert Limits() == Limits(cpu_seconds=4, wall_seconds=8, test_cpu_seconds=1, memory_mb=256,
                               output_bytes=65536, max_code_chars=20000)
     with pytest.raises(ValueError, match="positive"):
         Limits(cpu_seconds=0)
