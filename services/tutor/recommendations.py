@@ -96,7 +96,8 @@ def recommend(concepts: ConceptMap, track: Sequence[Lesson], masteries: dict[str
         built_on = [titles[x] for x in following.prerequisites if x in titles]
         reason = (f"it builds on {', '.join(built_on)}, which you have done" if built_on
                   else "it is where the track starts")
-        out.append(Recommendation("next", f"Next lesson: {following.title}", reason, following.id))
+        title = f"Next lesson: {following.title}" if done or progress else f"Start: {following.title}"
+        out.append(Recommendation("next", title, reason, following.id))
     developing = [(masteries[c.id].p_known, c) for c in concepts.all()
                   if c.id in masteries and model.DEVELOPING <= masteries[c.id].p_known < model.MASTERED
                   and any(x in done for x in c.lessons)]
