@@ -234,7 +234,8 @@ def cite_the_passages(body: dict[str, Any]) -> dict[str, Any]:
 
 GENERATED_QUIZ = {"questions": [{
     "question": "What does `sorted([3, 1, 2])[0]` return?", "choices": ["3", "1", "2", "0"], "answer": 1,
-    "explanation": "sorted returns a new list in ascending order.", "why_not": ["the first before sorting", "", "x", "y"],
+    "explanation": "sorted returns a new list in ascending order.",
+    "why_not": ["the first before sorting", "", "x", "y"],
     "program": {"code": "print(repr(sorted([3, 1, 2])[0]))", "outputs": ["3", "1", "2", "0"]}}]}
 
 
@@ -334,7 +335,8 @@ def main() -> None:
         f"{tally.ai_hint_limit_hits} over the per-lesson cap), {tally.off_library_requests} off-library "
         f"lesson requests ({summary.ai_lesson_generations} generations, {summary.ai_lesson_cache_hits} cache "
         f"hits, {tally.nearest_lesson_fallbacks} nearest-lesson fallbacks), {tally.explanations} concept "
-        f"explanations and {tally.generated_quizzes} quizzes with generated questions ({TUTOR_PER_LEARNER} per learner)."
+        f"explanations and {tally.generated_quizzes} quizzes with generated questions "
+        f"({TUTOR_PER_LEARNER} per learner)."
     )
     print("Spend by feature (lessons, submissions, hints, explanations, quizzes):")
     for row in summary.features:

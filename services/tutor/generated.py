@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 CACHE_DAYS = 30
 CACHED_PER_CONCEPT = 10
 # Questions that ask for a program's result; they are accepted only with a program to run.
-_ASKS_FOR_OUTPUT = re.compile(r"\b(print|prints|printed|output|outputs|return|returns|evaluate|evaluates|value|result)\b"
+_ASKS_FOR_OUTPUT = re.compile(r"\b(print|prints|printed|output|outputs|return|returns|evaluate|evaluates|value|"
+                              r"result)\b"
                               r"|```|`[^`]*\(|\bwhat (is|are|does|do|happens)\b[^?]*`", re.IGNORECASE)
 
 
