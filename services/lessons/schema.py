@@ -11,9 +11,12 @@ from services.lessons.model import LEVELS
 KEYS: tuple[str, ...] = (
     "id", "title", "language", "level", "topic", "order", "concepts", "prerequisites",
     "lesson", "challenge", "starter", "solution", "tests", "test_concepts", "hidden", "unprotectable", "hints",
-    "quiz",
+    "quiz", "variants",
 )
-REQUIRED = frozenset(KEYS) - {"quiz", "hidden", "unprotectable", "test_concepts"}
+REQUIRED = frozenset(KEYS) - {"quiz", "hidden", "unprotectable", "test_concepts", "variants"}
+# A code variant: the lesson's challenge again with other names, values or edge cases (reviews).
+VARIANT_KEYS = ("id", "title", "challenge", "starter", "solution", "tests", "test_concepts", "hidden")
+VARIANT_REQUIRED = frozenset(VARIANT_KEYS) - {"test_concepts", "hidden"}
 QUESTION_KEYS = frozenset({"question", "choices", "answer", "explanation", "why_not", "concepts", "program"})
 WHY_NOT_CHARS = 300
 HIDDEN_KEYS = frozenset({"name", "about", "check", "compare"})
@@ -97,6 +100,7 @@ def validate_lesson(
     if unprotectable is not None and (not isinstance(unprotectable, str) or not unprotectable.strip()):
         problems.append("`unprotectable` must say why hard-coded answers cannot be told apart from solutions")
     problems.extend(_quiz_problems(data.get("quiz"), concepts, parse_code))
+    problems.extend(_variant_problems(data.get("variants"), data, concepts, parse_code))
     if isinstance(data["starter"], str) and data["starter"].strip() == str(data["solution"]).strip():
         problems.append("the starter is the same as the solution; it must fail at least one test")
     if parse_code:
@@ -210,6 +214,43 @@ def _quiz_problems(quiz: Any, concepts: list[str] | tuple[str, ...] = (), parse_
         if "program" in q:
             found = _program_problems(q["program"], choices, parse_code)
             problems.extend(f"quiz question {number}: {p}" for p in found)
+    return problems
+
+
+def _variant_problems(variants: Any, lesson: dict[str, Any], concepts: list[str], parse_code: bool) -> list[str]:
+    """`variants`: at least two, each a challenge of its own with the lesson's test and check format."""
+    if variants is None:
+        return []
+    if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
+        return ["`variants` must be a list of variant objects"]
+    problems, seen = [], set()
+    for number, variant in enumerate(variants, 1):
+        where = f"variant {number}"
+        missing = sorted(VARIANT_REQUIRED - variant.keys())
+        unknown = sorted(variant.keys() - set(VARIANT_KEYS))
+        if missing or unknown:
+            said = ([f"missing {', '.join(missing)}"] if missing else []) + (
+                [f"unknown {', '.join(unknown)}"] if unknown else [])
+            problems.append(f"{where}: " + "; ".join(said))
+            continue
+        variant_id = variant["id"]
+        if not isinstance(variant_id, str) or not _CONCEPT.match(variant_id) or variant_id in seen:
+            problems.append(f"{where}: id must be a lowercase-hyphen slug, unique in the lesson")
+        seen.add(variant_id)
+        if variant.get("hidden") is None and not lesson.get("unprotectable"):
+            problems.append(f"{where}: needs hidden checks (the lesson is not unprotectable)")
+        for key in ("title", "challenge", "solution"):
+            _text(variant, key, problems)
+        _text(variant, "starter", problems, allow_empty=True)
+        tests = _texts(variant, "tests", problems, 2, 20)
+        problems.extend(f"{where}: {p}" for p in _test_problems(tests, parse_code))
+        problems.extend(f"{where}: {p}" for p in _test_concept_problems(variant.get("test_concepts"), tests, concepts))
+        problems.extend(f"{where}: {p}" for p in _hidden_problems(variant.get("hidden"), parse_code))
+        if parse_code:
+            problems.extend(f"{where}: {p}" for p in _syntax_problems(variant))
+        same = str(variant.get("solution", "")).strip() == str(lesson.get("solution")).strip()
+        if same:
+            problems.append(f"{where}: its solution is the lesson's own; a variant asks something else")
     return problems
 
 
