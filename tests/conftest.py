@@ -76,6 +76,17 @@ def login(client, email: str = "ada@example.com", password: str = PASSWORD, reme
     return client.post("/login", data=data)
 
 
+def verified_learner(app, email: str):
+    """Another learner: signed up, verified and logged in on a client of their own -> (client, user)."""
+    client = app.test_client()
+    register(client, email=email)
+    store = app.extensions["codelearn.store"]
+    user = store.get_user_by_email(email)
+    store.update_user(user.id, verified=True)
+    assert login(client, email=email).status_code == 302
+    return client, user
+
+
 @pytest.fixture
 def learner(app, client):
     """A registered, verified learner, logged in on `client`."""

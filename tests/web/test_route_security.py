@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token, login, register
+from tests.conftest import PASSWORD, csrf_token, verified_learner
 from tests.web.lessons_helpers import LESSON
 
 API_PREFIX = "/api/v1"
@@ -71,13 +71,7 @@ def _owned_values(app, user_id: str) -> set[str]:
 
 
 def _learner(app, email: str):
-    client = app.test_client()
-    register(client, email=email)
-    store = app.extensions["codelearn.store"]
-    user = store.get_user_by_email(email)
-    store.update_user(user.id, verified=True)
-    assert login(client, email=email, password=PASSWORD).status_code == 302
-    return client, user
+    return verified_learner(app, email)
 
 
 def _make_things(app, client) -> None:

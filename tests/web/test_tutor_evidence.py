@@ -3,7 +3,7 @@ counts most, a pass after hints less, a fail lowers, and a finished lesson adds 
 
 from __future__ import annotations
 
-from tests.conftest import login, register
+from tests.conftest import verified_learner
 from tests.web.lessons_helpers import LESSON, SOLUTION, STARTER_FAILS, post_form, post_json
 
 CONCEPTS = {"variables", "data-types", "naming"}
@@ -13,14 +13,6 @@ def levels(app, user_id: str) -> dict[str, float]:
     return {m.concept_id: m.p_known for m in app.extensions["codelearn.store"].list_masteries(user_id)}
 
 
-def second_learner(app, email: str):
-    client = app.test_client()
-    register(client, email=email)
-    store = app.extensions["codelearn.store"]
-    user = store.get_user_by_email(email)
-    store.update_user(user.id, verified=True)
-    login(client, email=email)
-    return client, user
 
 
 def test_a_first_try_pass_raises_every_concept_the_tests_check(app, client, learner):
@@ -32,7 +24,7 @@ def test_a_first_try_pass_raises_every_concept_the_tests_check(app, client, lear
 def test_a_pass_after_hints_counts_less_than_an_independent_one(app, client, learner):
     post_json(client, f"/learn/{LESSON}/submit", {"code": SOLUTION})
     independent = levels(app, learner.id)
-    other, user = second_learner(app, "grace@example.com")
+    other, user = verified_learner(app, "grace@example.com")
     for _ in range(2):
         post_form(other, f"/learn/{LESSON}/hint")
     post_form(other, f"/learn/{LESSON}/submit", {"code": SOLUTION})
