@@ -30,7 +30,13 @@ from services.lessons.hardcoding import build_hardcoded_attack
 from services.lessons.library import STALE_QUIZ_ANSWERS, STALE_REFERENCE, FileProblem, lesson_files, read_lesson_file
 from services.lessons.model import Lesson
 from services.lessons.quiz_programs import WRONG_ANSWER, answers_to_store
-from services.lessons.references import load_quiz_answers, load_reference, reference_file, store_reference
+from services.lessons.references import (
+    load_quiz_answers,
+    load_reference,
+    load_variant_reference,
+    reference_file,
+    store_reference,
+)
 
 BLOCK_TIMEOUT_SECONDS = 10.0
 _PYTHON_INFO = {"python", "py", "python3"}
@@ -192,9 +198,11 @@ def hardcoding_problems(lesson: Lesson, grader: GradesCode, reference: Reference
     return []
 
 
-def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = None) -> list[str]:
+def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = None, *,
+                    variant_id: str = "") -> list[str]:
     """What is wrong with one well-formed lesson when its code is actually run; `stored` is where its
-    reference observations are kept (compared with freshly observed ones)."""
+    reference observations are kept (compared with freshly observed ones). Each code variant is proved
+    the same way (`variant_id`: this is the lesson as that variant, Lesson.as_variant)."""
     problems: list[str] = []
     reference: Reference | None = None
     try:
@@ -202,7 +210,7 @@ def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = No
     except (GradingInputError, GraderBusy) as exc:
         problems.append(f"the hidden checks cannot be observed on the reference solution: {exc}"[:600])
     if reference is not None and stored is not None:
-        kept = load_reference(lesson, stored)
+        kept = load_variant_reference(lesson, variant_id, stored) if variant_id else load_reference(lesson, stored)
         if kept is None or dict(kept.observations) != dict(reference.observations):
             problems.append(STALE_REFERENCE)
     try:
@@ -235,6 +243,9 @@ def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = No
     blocks_error = run_blocks(python_blocks(lesson.lesson))
     if blocks_error:
         problems.append(blocks_error)
+    for variant in lesson.variants:
+        found = lesson_problems(lesson.as_variant(variant), grader, stored, variant_id=variant.id)
+        problems.extend(f"variant {variant.id}: {problem}" for problem in found)
     return problems
 
 
@@ -302,6 +313,13 @@ def write_references(root: str | Path, grader: GradesCode) -> tuple[list[str], l
             continue
         answers, quiz_problems = answers_to_store(lesson.quiz, grader)
         problems.extend(FileProblem(str(path), lesson.id, problem) for problem in quiz_problems)
-        if (lesson.hidden or answers) and store_reference(lesson, reference, reference_file(root, path), answers):
+        variants: dict[str, Reference] = {}
+        for variant in lesson.variants:
+            try:
+                variants[variant.id] = observe_reference(lesson.as_variant(variant), grader)
+            except (GradingInputError, GraderBusy) as exc:
+                problems.append(FileProblem(str(path), lesson.id, f"variant {variant.id} cannot be observed: {exc}"))
+        if (lesson.hidden or answers or variants) and store_reference(lesson, reference, reference_file(root, path),
+                                                                      answers, variants):
             changed.append(lesson.id)
     return changed, problems

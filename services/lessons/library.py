@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from services.lessons.model import LEVELS, Lesson
 from services.lessons.quiz_programs import with_verified_answers
-from services.lessons.references import load_quiz_answers, load_reference, reference_file
+from services.lessons.references import load_quiz_answers, load_reference, load_variant_reference, reference_file
 from services.lessons.schema import validate_lesson
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,19 @@ def read_lesson_file(path: Path, root: Path, *, parse_code: bool = True) -> tupl
     return data, [FileProblem(shown, str(lesson_id), p) for p in problems]
 
 
+def _served_variants(lesson: Lesson, stored: Path) -> tuple[Lesson, list[str]]:
+    """The lesson with only the variants whose reference is current (each attached), and the ids of
+    the others: a variant without a current reference is not served (no verdict on it could count)."""
+    served, stale = [], []
+    for variant in lesson.variants:
+        reference = load_variant_reference(lesson.as_variant(variant), variant.id, stored)
+        if reference is None:
+            stale.append(variant.id)
+        else:
+            served.append(replace(variant, reference=reference))
+    return lesson.with_variants(tuple(served)), stale
+
+
 class LessonLibrary:
     """In-memory, read-only after construction: safe to share between threads."""
 
@@ -84,6 +97,9 @@ class LessonLibrary:
             stored = reference_file(root, path)
             reference = load_reference(lesson, stored)
             lesson = lesson.with_quiz(with_verified_answers(lesson.quiz, load_quiz_answers(stored)))
+            lesson, stale_variants = _served_variants(lesson, stored)
+            problems.extend(FileProblem(str(path), lesson.id, f"variant {variant_id}: {STALE_REFERENCE}")
+                            for variant_id in stale_variants)
             if reference is None:  # the lesson still shows; its submissions cannot count (see check)
                 problems.append(FileProblem(str(path), lesson.id, STALE_REFERENCE))
             lessons.append(lesson if reference is None else lesson.with_reference(reference))

@@ -53,6 +53,41 @@ class QuizQuestion:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """The lesson's challenge again with other names, values or edge cases: what a review re-solves.
+    Graded like the lesson (its own tests and hidden checks); served only with a current reference."""
+
+    id: str  # unique in the lesson
+    title: str
+    challenge: str  # Markdown
+    starter: str
+    solution: str  # never sent to the browser
+    tests: tuple[str, ...]
+    test_concepts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    hidden: tuple[HiddenCheck, ...] = ()
+    reference: Reference | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Variant:
+        return cls(
+            id=data["id"], title=data["title"], challenge=data["challenge"], starter=data.get("starter", ""),
+            solution=data["solution"], tests=tuple(data["tests"]),
+            test_concepts=tuple((name, tuple(named)) for name, named in (data.get("test_concepts") or {}).items()),
+            hidden=checks_from_dicts(data.get("hidden") or ()),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "challenge": self.challenge,
+                                "starter": self.starter, "solution": self.solution, "tests": list(self.tests)}
+        if self.test_concepts:
+            data["test_concepts"] = {name: list(named) for name, named in self.test_concepts}
+        if self.hidden:
+            data["hidden"] = [{"name": c.name, "about": c.about, "check": c.check, "compare": c.compare}
+                              for c in self.hidden]
+        return data
+
+
+@dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
@@ -78,6 +113,7 @@ class Lesson:
     # The hidden checks with the reference solution's observations (stored beside the library);
     # None until attached. Every verdict that counts is graded with it.
     reference: Reference | None = field(default=None, compare=False)
+    variants: tuple[Variant, ...] = ()  # served ones only: each with its current reference
 
     @property
     def track(self) -> str:
@@ -107,10 +143,24 @@ class Lesson:
             path=path,
             hidden=checks_from_dicts(data.get("hidden") or ()),
             unprotectable=data.get("unprotectable") or "",
+            variants=tuple(Variant.from_dict(v) for v in data.get("variants") or ()),
         )
 
     def with_reference(self, reference: Reference) -> Lesson:
         return replace(self, reference=reference)
+
+    def with_variants(self, variants: tuple[Variant, ...]) -> Lesson:
+        return replace(self, variants=variants)
+
+    def variant(self, variant_id: str) -> Variant | None:
+        return next((v for v in self.variants if v.id == variant_id), None)
+
+    def as_variant(self, variant: Variant) -> Lesson:
+        """The lesson with the variant's challenge in place of its own: what the content check proves
+        and the grader grades (no quiz, no lesson text, no variants of its own)."""
+        return replace(self, challenge=variant.challenge, starter=variant.starter, solution=variant.solution,
+                       tests=variant.tests, test_concepts=variant.test_concepts, hidden=variant.hidden,
+                       lesson="", hints=(), quiz=(), variants=(), reference=variant.reference)
 
     def with_quiz(self, quiz: tuple[QuizQuestion, ...]) -> Lesson:
         return replace(self, quiz=quiz)

@@ -3,7 +3,8 @@
 `content/references/<language>/<level>/<slug>.json` mirrors `content/lessons/...`. Each holds what the
 reference solution observed for the lesson's hidden checks and a fingerprint of what they were
 computed from (solution + checks), and the answers of the quiz's program questions as their runs
-gave them (quiz_programs.py), each with its own fingerprint. `flask lessons references` writes them;
+gave them (quiz_programs.py), each with its own fingerprint, and under "variants" the same for each
+code variant (by variant id: fingerprint and observations). `flask lessons references` writes them;
 `flask lessons check`
 recomputes and refuses stale ones; the app only reads them, so no submission ever waits for the
 reference solution to run (on Lambda that would double the cost of grading).
@@ -40,6 +41,20 @@ def load_reference(lesson: Lesson, stored: Path) -> Reference | None:
         return None
 
 
+def load_variant_reference(variant: Lesson, variant_id: str, stored: Path) -> Reference | None:
+    """A variant's reference (`variant`: the lesson as that variant, Lesson.as_variant), or None when
+    missing or stale. A variant without hidden checks (an unprotectable lesson's) needs no file."""
+    if not variant.hidden:
+        return Reference(())
+    try:
+        data = json.loads(stored.read_text(encoding="utf-8"))["variants"][variant_id]
+        if data.get("fingerprint") != fingerprint(variant.solution, variant.hidden):
+            return None
+        return Reference(variant.hidden, observations_from_json(data["observations"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, InvalidTests):
+        return None
+
+
 def load_quiz_answers(stored: Path) -> dict[str, Any]:
     """The stored runs of the quiz's program questions, by question position ({} when none)."""
     try:
@@ -51,7 +66,8 @@ def load_quiz_answers(stored: Path) -> dict[str, Any]:
 
 
 def store_reference(lesson: Lesson, reference: Reference, stored: Path,
-                    quiz_answers: dict[str, Any] | None = None) -> bool:
+                    quiz_answers: dict[str, Any] | None = None,
+                    variants: dict[str, Reference] | None = None) -> bool:
     """Write the file when its content changes; True when it did."""
     data: dict[str, Any] = {
         "lesson": lesson.id,
@@ -60,6 +76,13 @@ def store_reference(lesson: Lesson, reference: Reference, stored: Path,
     }
     if quiz_answers:
         data["quiz"] = quiz_answers
+    kept = {v.id: variants[v.id] for v in lesson.variants if v.hidden and v.id in (variants or {})}
+    if kept:
+        data["variants"] = {
+            variant_id: {"fingerprint": fingerprint(found.solution, found.hidden),
+                         "observations": observations_to_json(kept[variant_id].observations)}
+            for variant_id, found in ((v.id, v) for v in lesson.variants if v.id in kept)
+        }
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if stored.exists() and stored.read_text(encoding="utf-8") == text:
         return False
