@@ -363,6 +363,15 @@ def report(name: str, tally: Tally, lost: int, learners: int, seconds: float) ->
             f"lost_writes={lost} p99_ms={pages:.0f} grading_p99_ms={grading:.0f}")
 
 
+def _process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc), 0 where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=64)
@@ -386,6 +395,8 @@ def main(argv: list[str] | None = None) -> None:
                        "AWS_ENDPOINT_URL_DYNAMODB": server.endpoint_url, "AWS_ACCESS_KEY_ID": "bench",
                        "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}  # noqa: S106
                 tally, lost = run_backend("dynamodb_local", env, args.learners, args.seconds, args.seed)
+                print(f"dynamodb_local: DynamoDB Local itself (on the same cores) used "
+                      f"{_process_cpu_seconds(server.process.pid):.1f} CPU s since it started")
                 lines.append(report("dynamodb_local", tally, lost, args.learners, args.seconds))
             finally:
                 server.stop()

@@ -60,7 +60,7 @@ def test_throttling_past_retries_answers_503_keeps_the_code_and_loses_nothing(th
                           headers={"Accept": "application/json"})
     assert fetched.status_code == 503 and int(fetched.headers["Retry-After"]) > 0
     assert fetched.get_json()["error"]["retry_after"] > 0  # the page's script keeps its editor as it is
-    assert proxy.hits.count(("GetItem", "throttle")) == 8  # two requests, each refused after 4 attempts
+    assert len(proxy.hits) == 8  # two requests, each refused after its first read's 4 attempts
     proxy.clear()
 
     lesson = client.get(LESSON).get_data(as_text=True)
