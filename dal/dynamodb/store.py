@@ -27,6 +27,7 @@ from dal.dynamodb.expressions import set_and_remove
 from dal.dynamodb.learning import LearningRecords
 from dal.dynamodb.schema import TTL_ATTRIBUTE, USER_INDEX, ensure_table
 from dal.dynamodb.table import Table
+from dal.dynamodb.reviews import ReviewRecords
 from dal.dynamodb.tutor import TutorRecords
 from dal.encoding import optional_iso, to_iso, utc_now
 
@@ -66,7 +67,7 @@ def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.02 * 2**attempt))
 
 
-class DynamoStore(LearningRecords, TutorRecords, Store):
+class DynamoStore(LearningRecords, ReviewRecords, TutorRecords, Store):
     """A Store in one DynamoDB table. `client` is a boto3 DynamoDB client made by the caller (once
     per process); boto3 clients are thread-safe, so the store is too."""
 

@@ -174,6 +174,44 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        5,
+        # Reviews (dal/reviews.py): FSRS cards, due-ordered per learner, and the review log.
+        """
+        CREATE TABLE review_cards (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            card_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            lesson_id TEXT NOT NULL,
+            due TEXT NOT NULL,
+            scheduler TEXT NOT NULL DEFAULT '{}',
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            last_rating INTEGER NOT NULL DEFAULT 0,
+            last_review_id TEXT NOT NULL DEFAULT '',
+            created_at TEXT,
+            version INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (user_id, card_id)
+        );
+
+        CREATE INDEX review_cards_due ON review_cards (user_id, due);
+
+        CREATE TABLE review_logs (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            review_id TEXT NOT NULL,
+            card_id TEXT NOT NULL,
+            rating INTEGER NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            due_before TEXT NOT NULL,
+            due_after TEXT NOT NULL,
+            item TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (user_id, review_id)
+        );
+
+        CREATE INDEX review_logs_time ON review_logs (user_id, reviewed_at);
+        """,
+    ),
 ]
 
 

@@ -1,7 +1,8 @@
 """Retrieval over the curated lesson library: passages with citations, and the nearest lesson to a topic.
 
 Built once by the app factory from `content/lessons/**.json` and passed to the offline provider and
-the AI-lesson service. Plain BM25 over words: no model, no network, deterministic.
+the AI-lesson service. Okapi BM25 over words (services/ai/bm25.py): no model, no network,
+deterministic.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from services.ai.bm25 import BM25
 
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _STOP_WORDS = (
@@ -34,6 +37,40 @@ def words(text: str) -> list[str]:
     return out
 
 
+# Passage ranking also keeps `and` / `or` / `not`, operators, and folds common endings; a learner's
+# everyday words also bring the lessons' terms for them ("add up" -> sum).
+_PASSAGE_WORD = re.compile(r"[a-z_][a-z0-9_]*|//|\*\*|\*|-1")
+_PASSAGE_STOP = _STOP - {"and", "or", "not"}
+_SUFFIXES = ("ing", "ed", "es", "s")
+_LEARNER_WORDS = {
+    "last": "-1 index", "add": "sum", "total": "sum accumulator", "dividing": "division //",
+    "divide": "division //", "exist": "filenotfounderror", "letter": "character immutable",
+    "change": "immutable", "middle": "mid low high", "filter": "if", "condition": "if",
+    "conditions": "and or", "remember": "cache", "duplicate": "set", "duplicates": "set",
+    "error": "exception", "crash": "exception", "count": "counter", "repeat": "loop",
+}
+SECTION_WEIGHT = 2  # a section's heading counts as often as this in its passage
+
+
+def _fold(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
+def passage_words(text: str, *, query: bool = False) -> list[str]:
+    """The terms passages are ranked on; a query's learner words bring their lesson terms along."""
+    out = []
+    for word in _PASSAGE_WORD.findall(text.lower()):
+        if word in _PASSAGE_STOP or (len(word) < 2 and word.isalpha()):
+            continue
+        out.append(_fold(word))
+        if query and word in _LEARNER_WORDS:
+            out.extend(_fold(extra) for extra in _PASSAGE_WORD.findall(_LEARNER_WORDS[word]))
+    return out
+
+
 @dataclass(frozen=True)
 class Passage:
     lesson_id: str
@@ -49,7 +86,7 @@ class LessonIndex:
     def __init__(self, lessons: list[dict[str, Any]]) -> None:
         self.lessons: dict[str, dict[str, Any]] = {lesson["id"]: lesson for lesson in lessons}
         self.passages: list[Passage] = [p for lesson in lessons for p in _split(lesson)]
-        self._terms = [Counter(words(f"{p.title} {p.section} {p.text}")) for p in self.passages]
+        self._terms = [passage_words(" ".join([p.section] * SECTION_WEIGHT + [p.text])) for p in self.passages]
         self._lesson_terms = {
             lesson["id"]: Counter(
                 words(
@@ -62,8 +99,7 @@ class LessonIndex:
             )
             for lesson in lessons
         }
-        self._df = Counter(term for terms in self._terms for term in terms)
-        self._avg_len = sum(sum(t.values()) for t in self._terms) / max(1, len(self._terms))
+        self.bm25 = BM25(self._terms)
 
     @classmethod
     def from_dir(cls, root: str | Path) -> LessonIndex:
@@ -75,18 +111,18 @@ class LessonIndex:
 
     def search(self, query: str, k: int = 3, lesson_id: str | None = None) -> list[Passage]:
         """The k passages that best match the query (those of `lesson_id` first when given)."""
-        terms = set(words(query))
+        return [self.passages[index] for _, index in self.ranked(query, k, lesson_id)]
+
+    def ranked(self, query: str, k: int = 3, lesson_id: str | None = None) -> list[tuple[float, int]]:
+        """(score, passage index) of the k best passages; the open lesson's passages weigh 1.5x."""
+        terms = list(dict.fromkeys(passage_words(query, query=True)))
         if not terms:
             return []
-        scored = []
-        for index, passage_terms in enumerate(self._terms):
-            score = self._bm25(terms, passage_terms)
-            if lesson_id and self.passages[index].lesson_id == lesson_id:
-                score *= 1.5
-            if score > 0:
-                scored.append((score, index))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return [self.passages[index] for _, index in scored[:k]]
+        scores = self.bm25.scores(terms)
+        if lesson_id:
+            scores = [s * 1.5 if self.passages[i].lesson_id == lesson_id else s for i, s in enumerate(scores)]
+        ranked = sorted(((s, i) for i, s in enumerate(scores) if s > 0), key=lambda item: (-item[0], item[1]))
+        return ranked[:k]
 
     def nearest_lesson(self, topic: str, language: str = "python", level: str | None = None) -> dict[str, Any] | None:
         """The curated lesson whose title, topic and concepts best match; None when nothing does."""
@@ -108,18 +144,6 @@ class LessonIndex:
             if score > 0 and (best is None or score > best[0]):
                 best = (score, lesson_id)
         return self.lessons[best[1]] if best else None
-
-    def _bm25(self, query: set[str], doc: Counter[str], k1: float = 1.4, b: float = 0.75) -> float:
-        length = sum(doc.values())
-        total = len(self._terms)
-        score = 0.0
-        for term in query:
-            tf = doc.get(term, 0)
-            if not tf:
-                continue
-            idf = math.log(1 + (total - self._df[term] + 0.5) / (self._df[term] + 0.5))
-            score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / self._avg_len))
-        return score
 
 
 def _split(lesson: dict[str, Any]) -> list[Passage]:
