@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from services.lessons.rendering import without_title
+
 from services.ai.bm25 import BM25
 
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
@@ -148,7 +150,7 @@ class LessonIndex:
 
 def _split(lesson: dict[str, Any]) -> list[Passage]:
     """One passage per Markdown section of the lesson text."""
-    text = lesson.get("lesson", "")
+    text = without_title(lesson.get("lesson", ""))  # the page shows the title as its <h1>, not a section
     title = lesson.get("title", lesson["id"])
     fences = [(m.start(), m.end()) for m in _FENCED.finditer(text)]
     # A "# comment" line inside a code block is not a heading.
