@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from dal.chat import ChatRecords
 from dal.reviews import ReviewRecords
 from dal.tutor import TutorRecords
 
@@ -173,7 +174,7 @@ UPDATABLE_USER_FIELDS = frozenset(
 )
 
 
-class Store(ReviewRecords, TutorRecords, abc.ABC):
+class Store(ReviewRecords, TutorRecords, ChatRecords, abc.ABC):
     """Everything CodeLearn persists. One instance per process; safe to share between threads.
     Each later area adds its abstract methods from its own module (dal/tutor.py, ...).
 

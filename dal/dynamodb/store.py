@@ -22,6 +22,7 @@ from dal.base import (
     User,
 )
 from dal.dynamodb import items, keys
+from dal.dynamodb.chat import ChatRecords
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
 from dal.dynamodb.expressions import set_and_remove
 from dal.dynamodb.learning import LearningRecords
@@ -67,7 +68,7 @@ def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.02 * 2**attempt))
 
 
-class DynamoStore(LearningRecords, ReviewRecords, TutorRecords, Store):
+class DynamoStore(LearningRecords, ReviewRecords, TutorRecords, ChatRecords, Store):
     """A Store in one DynamoDB table. `client` is a boto3 DynamoDB client made by the caller (once
     per process); boto3 clients are thread-safe, so the store is too."""
 

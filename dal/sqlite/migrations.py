@@ -175,6 +175,39 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (
+        6,
+        # The chat (dal/chat.py): conversations and their messages, which go with the conversation.
+        # (6, not 5: 4 and 5 are being added by other areas at the same time; the numbers only order.)
+        """
+        CREATE TABLE chat_conversations (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            lesson_id TEXT NOT NULL DEFAULT '',
+            context TEXT NOT NULL DEFAULT '{}',
+            summary TEXT NOT NULL DEFAULT '',
+            message_count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_id, id)
+        );
+
+        CREATE TABLE chat_messages (
+            user_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            citations TEXT NOT NULL DEFAULT '[]',
+            source TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (user_id, conversation_id, id),
+            FOREIGN KEY (user_id, conversation_id) REFERENCES chat_conversations (user_id, id) ON DELETE CASCADE
+        );
+        """,
+    ),
+    (
         5,
         # Reviews (dal/reviews.py): FSRS cards, due-ordered per learner, and the review log.
         """
