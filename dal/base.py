@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from dal.chat import ChatRecords
+from dal.progress import ProgressRecords
 from dal.reviews import ReviewRecords
 from dal.tutor import TutorRecords
 
@@ -174,7 +175,7 @@ UPDATABLE_USER_FIELDS = frozenset(
 )
 
 
-class Store(ReviewRecords, TutorRecords, ChatRecords, abc.ABC):
+class Store(TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, abc.ABC):
     """Everything CodeLearn persists. One instance per process; safe to share between threads.
     Each later area adds its abstract methods from its own module (dal/tutor.py, ...).
 

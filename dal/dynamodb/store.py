@@ -26,9 +26,10 @@ from dal.dynamodb.chat import ChatRecords
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
 from dal.dynamodb.expressions import set_and_remove
 from dal.dynamodb.learning import LearningRecords
+from dal.dynamodb.progress import ProgressRecords
+from dal.dynamodb.reviews import ReviewRecords
 from dal.dynamodb.schema import TTL_ATTRIBUTE, USER_INDEX, ensure_table
 from dal.dynamodb.table import Table
-from dal.dynamodb.reviews import ReviewRecords
 from dal.dynamodb.tutor import TutorRecords
 from dal.encoding import optional_iso, to_iso, utc_now
 
@@ -68,7 +69,7 @@ def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.02 * 2**attempt))
 
 
-class DynamoStore(LearningRecords, ReviewRecords, TutorRecords, ChatRecords, Store):
+class DynamoStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, Store):
     """A Store in one DynamoDB table. `client` is a boto3 DynamoDB client made by the caller (once
     per process); boto3 clients are thread-safe, so the store is too."""
 

@@ -175,36 +175,30 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (
-        6,
-        # The chat (dal/chat.py): conversations and their messages, which go with the conversation.
-        # (6, not 5: 4 and 5 are being added by other areas at the same time; the numbers only order.)
+        4,
+        # Progress (dal/progress.py): activity per learner x UTC hour, a summary, achievements.
         """
-        CREATE TABLE chat_conversations (
+        CREATE TABLE activity_hours (
             user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-            id TEXT NOT NULL,
-            title TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            lesson_id TEXT NOT NULL DEFAULT '',
-            context TEXT NOT NULL DEFAULT '{}',
-            summary TEXT NOT NULL DEFAULT '',
-            message_count INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (user_id, id)
+            hour TEXT NOT NULL,
+            events INTEGER NOT NULL DEFAULT 0,
+            seconds INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_id, hour)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE progress_summaries (
+            user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+            counts TEXT NOT NULL DEFAULT '{}',
+            first_event_at TEXT,
+            last_event_at TEXT
         );
 
-        CREATE TABLE chat_messages (
-            user_id TEXT NOT NULL,
-            conversation_id TEXT NOT NULL,
-            id TEXT NOT NULL,
-            role TEXT NOT NULL,
-            text TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            citations TEXT NOT NULL DEFAULT '[]',
-            source TEXT NOT NULL DEFAULT '',
-            notes TEXT NOT NULL DEFAULT '[]',
-            PRIMARY KEY (user_id, conversation_id, id),
-            FOREIGN KEY (user_id, conversation_id) REFERENCES chat_conversations (user_id, id) ON DELETE CASCADE
-        );
+        CREATE TABLE achievements (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            achievement_id TEXT NOT NULL,
+            earned_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, achievement_id)
+        ) WITHOUT ROWID;
         """,
     ),
     (
@@ -243,6 +237,39 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
 
         CREATE INDEX review_logs_time ON review_logs (user_id, reviewed_at);
+        """,
+    ),
+    (
+        6,
+        # The chat (dal/chat.py): conversations and their messages, which go with the conversation.
+        # (6, not 5: 4 and 5 are being added by other areas at the same time; the numbers only order.)
+        """
+        CREATE TABLE chat_conversations (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            lesson_id TEXT NOT NULL DEFAULT '',
+            context TEXT NOT NULL DEFAULT '{}',
+            summary TEXT NOT NULL DEFAULT '',
+            message_count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_id, id)
+        );
+
+        CREATE TABLE chat_messages (
+            user_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            citations TEXT NOT NULL DEFAULT '[]',
+            source TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (user_id, conversation_id, id),
+            FOREIGN KEY (user_id, conversation_id) REFERENCES chat_conversations (user_id, id) ON DELETE CASCADE
+        );
         """,
     ),
 ]

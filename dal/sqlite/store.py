@@ -25,9 +25,10 @@ from dal.sqlite import rows
 from dal.sqlite.chat import ChatRecords
 from dal.sqlite.connections import DEFAULT_BUSY_TIMEOUT_MS, ThreadConnections
 from dal.sqlite.learning import LearningRecords
-from dal.sqlite.tutor import TutorRecords
 from dal.sqlite.migrations import apply_migrations
+from dal.sqlite.progress import ProgressRecords
 from dal.sqlite.reviews import ReviewRecords
+from dal.sqlite.tutor import TutorRecords
 
 # User fields update_user may change, with the column each is stored in and its encoder.
 _USER_COLUMNS: dict[str, tuple[str, Callable[[Any], Any]]] = {
@@ -53,7 +54,7 @@ class ConstraintViolated(StoreError):
     """A UNIQUE / PRIMARY KEY constraint refused a write (e.g. an id used twice)."""
 
 
-class SqliteStore(LearningRecords, ReviewRecords, TutorRecords, ChatRecords, Store):
+class SqliteStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, Store):
     """A Store in one SQLite database file; safe to share between the threads of a process, and
     between processes using the same file. A write that waits longer than `busy_timeout_ms` for
     another writer raises StoreUnavailable."""

@@ -1,0 +1,149 @@
+"""Contract: the progress area of the store (dal/progress.py) — activity by UTC hour, the summary's
+counters, write-once achievements, the learner's items for the export — and account deletion that
+leaves nothing of the learner's id on either backend, on every backend."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from dal.base import ActivityEvent, Draft, LessonReport, OneTimeToken, Session
+from dal.chat import ChatMessage, Conversation
+from dal.reviews import ReviewCard, ReviewLog
+from dal.tutor import Mastery, QuizAttempt
+from tests.dal.helpers import new_user, run_together
+
+HOUR = datetime(2026, 3, 14, 9, tzinfo=UTC)
+
+
+def test_a_new_learner_has_no_aggregates(store):
+    user = new_user(store)
+    assert store.get_progress_summary(user.id) is None
+    assert store.list_activity_hours(user.id) == []
+    assert store.list_achievements(user.id) == {}
+
+
+def test_noting_activity_adds_counters_and_gives_the_previous_event_time(store):
+    user = new_user(store)
+    summary, previous = store.note_activity(user.id, HOUR, {"attempt": 1})
+    assert previous is None and summary.counts == {"attempt": 1}
+    later = HOUR + timedelta(minutes=7)
+    summary, previous = store.note_activity(user.id, later, {"attempt": 1, "pass": 1})
+    assert previous == HOUR
+    assert summary.counts == {"attempt": 2, "pass": 1}
+    stored = store.get_progress_summary(user.id)
+    assert stored.counts == {"attempt": 2, "pass": 1}
+    assert stored.first_event_at == HOUR and stored.last_event_at == later
+
+
+def test_hours_add_up_and_come_back_oldest_first_across_months(store):
+    user = new_user(store)
+    march_end = datetime(2026, 3, 31, 23, tzinfo=UTC)
+    for hour, seconds in ((march_end, 60), (HOUR, 30), (HOUR, 90), (datetime(2026, 4, 1, 0, tzinfo=UTC), 5)):
+        store.add_activity_hour(user.id, hour, 1, seconds)
+    found = store.list_activity_hours(user.id)
+    assert [(h.hour, h.events, h.seconds) for h in found] == [
+        (HOUR, 2, 120), (march_end, 1, 60), (datetime(2026, 4, 1, 0, tzinfo=UTC), 1, 5)]
+    assert [h.hour for h in store.list_activity_hours(user.id, since=march_end)] == [
+        march_end, datetime(2026, 4, 1, 0, tzinfo=UTC)]
+
+
+def test_concurrent_activity_loses_no_count(store):
+    user = new_user(store)
+    run_together(lambda i: store.note_activity(user.id, HOUR + timedelta(seconds=i), {"attempt": 1}), threads=4)
+    run_together(lambda i: store.add_activity_hour(user.id, HOUR, 1, 10), threads=4)
+    assert store.get_progress_summary(user.id).counts["attempt"] == 4
+    assert [(h.events, h.seconds) for h in store.list_activity_hours(user.id)] == [(4, 40)]
+
+
+def test_an_achievement_is_stored_once_even_when_awarded_at_the_same_time(store):
+    user = new_user(store)
+    outcomes = run_together(lambda i: store.award_achievement(user.id, "first-lesson", HOUR + timedelta(seconds=i)),
+                            threads=4)
+    assert sorted(outcomes) == [False, False, False, True]
+    earned = store.list_achievements(user.id)
+    assert list(earned) == ["first-lesson"]
+    assert earned["first-lesson"] == HOUR + timedelta(seconds=outcomes.index(True))
+    assert store.award_achievement(user.id, "first-lesson", HOUR + timedelta(days=1)) is False
+
+
+def test_reset_removes_summary_and_hours_but_keeps_achievements(store):
+    user = new_user(store)
+    store.note_activity(user.id, HOUR, {"attempt": 1})
+    store.add_activity_hour(user.id, HOUR, 1, 0)
+    store.award_achievement(user.id, "first-lesson", HOUR)
+    store.reset_progress_aggregates(user.id)
+    assert store.get_progress_summary(user.id) is None and store.list_activity_hours(user.id) == []
+    assert list(store.list_achievements(user.id)) == ["first-lesson"]
+
+
+def _one_of_everything(store, user_id: str, now: datetime) -> None:
+    """One item of every kind each area stores about a learner."""
+    store.create_session(Session(f"s-{user_id}", user_id, now, now + timedelta(hours=1), now, "agent", "127.0.0.1"))
+    store.create_token(OneTimeToken(f"t-{user_id}", "verify_email", user_id, now, now + timedelta(hours=1)))
+    store.add_event(ActivityEvent(user_id, now, "attempt", {"lesson_id": "python-variables"}))
+    store.record_attempt(user_id, "python-variables", now)
+    store.save_draft(Draft(user_id, "python-variables", "x = 1", now))
+    store.save_last_report(LessonReport(user_id, "python-variables", {"status": "fail"}, now))
+    store.save_masteries([Mastery(user_id, "variables", 0.4, 1, "P", [(now, 0.4)], now, "submission")])
+    store.create_quiz_attempt(QuizAttempt(user_id, "q1", "lesson:python-variables", [{"ref": "x#0"}], now))
+    store.record_quiz_result(user_id, "lesson:python-variables", "q1", 1, 2, now)
+    store.note_activity(user_id, now, {"attempt": 1})
+    store.add_activity_hour(user_id, now.replace(minute=0, second=0, microsecond=0), 1, 0)
+    store.award_achievement(user_id, "first-lesson", now)
+    store.add_review_cards([ReviewCard(user_id, "concept:variables", "concept", "python-variables", now)])
+    store.record_review(ReviewCard(user_id, "concept:variables", "concept", "python-variables", now, version=1,
+                                   last_review_id="r1"),
+                        ReviewLog(user_id, "r1", "concept:variables", 3, now, now, now + timedelta(days=1)))
+    store.create_conversation(Conversation(user_id, "c1", "About variables", now, now))
+    store.add_message(ChatMessage(user_id, "c1", "m1", "learner", "what is x?", now))
+
+
+def test_the_export_holds_one_of_everything_without_secrets(store, now):
+    user = new_user(store)
+    _one_of_everything(store, user.id, now)
+    items = store.user_items(user.id)
+    text = json.dumps(items, default=str)
+    assert user.id in text and "python-variables" in text and "About variables" in text
+    kinds = {kind for kind, rows in items.items() if rows}
+    assert len(kinds) >= 12, kinds
+
+
+def test_deleting_an_account_leaves_nothing_with_the_learners_id(store, now, tmp_path):
+    user = new_user(store)
+    other = new_user(store)
+    _one_of_everything(store, user.id, now)
+    _one_of_everything(store, other.id, now)
+    store.erase_user(user.id)
+    assert store.get_user(user.id) is None and store.get_session(f"s-{user.id}", now) is None
+    assert not any(store.user_items(user.id).values())
+    assert _stored_text_with(store, user.id) == []
+    assert store.list_achievements(other.id) and store.list_activity_hours(other.id)  # the other learner's stay
+    store.erase_user(user.id)  # deleting twice changes nothing
+
+
+def _stored_text_with(store, needle: str) -> list[str]:
+    """Where the needle is still stored: the SQLite files byte by byte, or every DynamoDB item."""
+    if hasattr(store, "_connections"):
+        path = store._connections.get().execute("PRAGMA database_list").fetchone()[2]
+        found = []
+        for suffix in ("", "-wal"):
+            try:
+                with open(path + suffix, "rb") as handle:
+                    if needle.encode() in handle.read():
+                        found.append(path + suffix)
+            except FileNotFoundError:
+                pass
+        return found
+    client, table = store._table.client, store._table.name
+    found, request = [], {"TableName": table}
+    while True:
+        page = client.scan(**request)
+        found += [json.dumps(item) for item in page["Items"] if needle in json.dumps(item)]
+        if "LastEvaluatedKey" not in page:
+            return found
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+assert sqlite3  # the byte scan reads SQLite's own files
