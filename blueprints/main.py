@@ -6,6 +6,7 @@ import logging
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from blueprints.deps import service
 from blueprints.forms import ConfirmForm
@@ -30,7 +31,14 @@ def dashboard():
     except StoreError:  # the dashboard degrades: progress still shows, next steps wait
         log.warning("dashboard without next steps: the store did not answer")
         profile = None
-    return render_template("main/dashboard.html", form=ConfirmForm(), profile=profile)
+    try:
+        progress = service("dashboard").build(current_user.user)
+    except StoreError:
+        log.warning("dashboard without progress aggregates: the store did not answer")
+        progress = None
+    heat_svg = Markup(progress.heat.svg) if progress else ""  # noqa: S704 - drawn from numbers and dates only
+    return render_template("main/dashboard.html", form=ConfirmForm(), profile=profile, progress=progress,
+                           heat_svg=heat_svg)
 
 
 @bp.get("/healthz")

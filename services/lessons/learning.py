@@ -106,7 +106,7 @@ class LearningService:
     def __init__(
         self, lessons: LessonService, store: Store, grader: Any, limiter: RateLimiter, *,
         code_runs: CodeRunLimiter, max_code_chars: int, ai: Any = None, tutor: Any = None,
-        clock: Clock = utcnow,
+        progress: Any = None, clock: Clock = utcnow,
     ) -> None:
         self.lessons = lessons
         self._store = store
@@ -116,6 +116,7 @@ class LearningService:
         self._max_code_chars = max_code_chars
         self._ai = ai
         self._tutor = tutor  # services.tutor.TutorService: mastery evidence and the next lesson; optional
+        self._progress = progress  # services.progress.recorder.ActivityRecorder: aggregates per event; optional
         self._clock = clock
 
     @property
@@ -193,12 +194,14 @@ class LearningService:
             return SubmissionResult(report, code, bool(progress and progress.completed), False,
                                     progress.attempts if progress else 0)
         progress = self._store.record_attempt(user_id, lesson_id, now)
-        self._store.save_report_and_event(
+        attempt_event = self._store.save_report_and_event(
             LessonReport(user_id, lesson_id, stored_copy(report), now, code_digest(code)),
             ActivityEvent(user_id=user_id, at=self._clock(), kind="attempt", detail={
                 "lesson_id": lesson_id, "status": report.status,
                 "passed": sum(1 for t in report.tests if t.status == "pass"), "total": len(report.tests)}),
         )
+        if self._progress is not None:
+            self._progress.recorded(attempt_event)
         if self._tutor is not None:  # evidence for the skill model, from this verdict
             self._tutor.record_submission(user_id, lesson, report, progress, was_completed=progress.completed)
         completed_now = False
@@ -294,7 +297,9 @@ class LearningService:
         return AIHint(answer.text, answer.note, answer.remaining)
 
     def _event(self, user_id: str, kind: str, **detail: Any) -> None:
-        self._store.add_event(ActivityEvent(user_id=user_id, at=self._clock(), kind=kind, detail=detail))
+        event = self._store.add_event(ActivityEvent(user_id=user_id, at=self._clock(), kind=kind, detail=detail))
+        if self._progress is not None:
+            self._progress.recorded(event)
 
 
 # --- the kept report ----------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def level(events: int, top: int) -> int:
         return 0
     if top <= 1:
         return 4
-    return min(4, 1 + (4 * (events - 1)) // top)
+    return min(4, 1 + (3 * (events - 1)) // (top - 1))  # 1 for a single action, 4 for the busiest day
 
 
 def heat_map(days: dict[date, DayActivity], today: date) -> HeatMap:

@@ -2,7 +2,7 @@
 hour's events and learning time), then the achievements the event may have earned.
 
 The learning loop calls `recorded(event)` after storing each event. Learning time credits the gap
-since the learner's previous event, up to the idle cut-off: a gap longer than that was not learning.
+since the learner's previous event when it is within the idle cut-off: a longer gap was a break.
 The aggregates are two writes after the event's own; if one is lost (the store failed between them),
 `flask progress backfill` rebuilds them from the history.
 """
@@ -67,7 +67,8 @@ class ActivityRecorder:
         counts = counters(event)
         summary, previous = self._store.note_activity(event.user_id, event.at, counts)
         gap = event.at - previous if previous is not None else None
-        seconds = int(min(gap, self.settings.idle_cutoff).total_seconds()) if gap and gap.total_seconds() > 0 else 0
+        # A gap past the cut-off was a break: the learner was away, and nothing of it counts.
+        seconds = int(gap.total_seconds()) if gap is not None and timedelta(0) < gap <= self.settings.idle_cutoff else 0
         hour = event.at.replace(minute=0, second=0, microsecond=0)
         self._store.add_activity_hour(event.user_id, hour, 1, seconds)
         comeback = gap is not None and gap >= timedelta(days=achievements.COMEBACK_DAYS)

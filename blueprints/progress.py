@@ -1,0 +1,92 @@
+"""Profile, data export and account deletion (the progress dashboard itself is main.dashboard)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from blueprints.deps import service
+from services.accounts import MAX_NAME_LENGTH
+from services.errors import InvalidInput, NotFoundError
+from services.progress.calendar import zone_names
+from services.progress.data_rights import CONFIRMATION
+
+bp = Blueprint("progress", __name__)
+log = logging.getLogger(__name__)
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Display name", [Length(max=MAX_NAME_LENGTH)])
+    time_zone = StringField("Time zone", [DataRequired("Choose your time zone."), Length(max=64)],
+                            description="Streaks and the activity calendar count days in this zone, e.g. Europe/Rome.")
+
+
+class DeleteAccountForm(FlaskForm):
+    confirmation = StringField(f"Type {CONFIRMATION} to confirm", [DataRequired("Type the word to confirm.")])
+    password = PasswordField("Your password", [DataRequired("Enter your password.")])
+
+
+def _apply_errors(form: FlaskForm, exc: InvalidInput) -> None:
+    for name, message in (exc.field_errors or {}).items():
+        if name in form:
+            shown = str(exc) if message in ("unknown time zone", "too long") else message
+            form[name].errors = [*form[name].errors, shown]
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(data={"display_name": current_user.display_name,
+                             "time_zone": current_user.preferences.get("time_zone", "UTC")})
+    if form.validate_on_submit():
+        try:
+            service("profile").update(current_user.id, form.display_name.data or "", form.time_zone.data or "")
+        except InvalidInput as exc:
+            _apply_errors(form, exc)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("progress.profile"))
+    status = 400 if form.errors else 200
+    return render_template("progress/profile.html", form=form, zones=zone_names(),
+                           delete_form=DeleteAccountForm(formdata=None)), status
+
+
+@bp.get("/account/export.json")
+@login_required
+def export():
+    data = service("data_rights").export(current_user.id)
+    return Response(json.dumps(data, indent=1, ensure_ascii=False, default=str), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="codelearn-my-data.json"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            service("data_rights").delete_account(current_user.id, form.password.data or "",
+                                                  form.confirmation.data or "")
+        except InvalidInput as exc:
+            for name, message in (exc.field_errors or {}).items():
+                form[name].errors = [*form[name].errors, message]
+        except NotFoundError as exc:
+            flash(str(exc), "error")
+            logout_user()
+            return redirect(url_for("main.index"))
+        else:
+            logout_user()
+            flash("Your account and everything stored about you are deleted.", "info")
+            return redirect(url_for("main.index"))
+    return render_template("progress/delete.html", form=form), 400 if form.errors else 200
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
