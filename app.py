@@ -10,29 +10,13 @@ import math
 import os
 import secrets
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Config, Flask
 
 import config
-from blueprints import (
-    admin,
-    appearance,
-    auth,
-    cli,
-    cli_lessons,
-    cli_progress,
-    errors,
-    hardening,
-    lessons,
-    login,
-    main,
-    nav,
-    progress,
-    tutor,
-)
+from blueprints import admin, appearance, auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav, reviews, tutor
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
 from services.ai import AISettings
@@ -46,11 +30,8 @@ from services.lessons.library import LessonLibrary
 from services.lessons.rendering import LessonRenderer
 from services.lessons.service import LessonService
 from services.mail import Mailer, OutboxMailer, SesMailer
-from services.progress.dashboard import DashboardService
-from services.progress.data_rights import DataRights
-from services.progress.profile import ProfileService
-from services.progress.recorder import ActivityRecorder, RecorderSettings
 from services.ratelimit import RateLimiter
+from services.reviews.service import ReviewService, ReviewSettings
 from services.tutor.concepts import load_concept_map
 from services.tutor.service import TutorService, build_tutor
 
@@ -78,12 +59,11 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     lessons.init_app(app)
     tutor.init_app(app)
-    progress.init_app(app)
+    reviews.init_app(app)
     admin.init_app(app)
     appearance.init_app(app)
     cli.init_app(app)
     cli_lessons.init_app(app)
-    cli_progress.init_app(app)
     return app
 
 
@@ -235,24 +215,22 @@ def _build_lesson_services(app: Flask, library: LessonLibrary) -> None:
                             tutor=tutor_service)
     app.extensions["codelearn.lesson_library"] = library
     app.extensions["codelearn.lessons"] = lessons
-    recorder = _build_progress(app, tutor_service.track)
+    code_runs = _build_code_run_limiter(app, store, grader)
+    _build_reviews(app, library, tutor_service, code_runs)
     app.extensions["codelearn.learning"] = LearningService(
-        lessons, store, grader, RateLimiter(store), code_runs=_build_code_run_limiter(app, store, grader),
-        max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai, tutor=tutor_service, progress=recorder,
+        lessons, store, grader, RateLimiter(store), code_runs=code_runs,
+        max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai, tutor=tutor_service,
     )
 
 
-def _build_progress(app: Flask, track: list) -> ActivityRecorder:
-    """Aggregates kept as events are written, and the dashboard that reads them."""
-    store = app.extensions["codelearn.store"]
-    level_of = {lesson.id: lesson.level for lesson in track}
-    recorder = ActivityRecorder(store, lambda: level_of,
-                                RecorderSettings(timedelta(minutes=app.config["PROGRESS_IDLE_MINUTES"])))
-    app.extensions["codelearn.progress_recorder"] = recorder
-    app.extensions["codelearn.dashboard"] = DashboardService(store, list(track), recorder)
-    app.extensions["codelearn.profile"] = ProfileService(store)
-    app.extensions["codelearn.data_rights"] = DataRights(store)
-    return recorder
+def _build_reviews(app: Flask, library: LessonLibrary, tutor: TutorService, code_runs: CodeRunLimiter) -> None:
+    """Spaced review (FSRS): a completed lesson's cards, graded variants, the skill model fed."""
+    settings = ReviewSettings(desired_retention=app.config["REVIEW_RETENTION"],
+                              daily_cap=app.config["REVIEW_DAILY_CAP"], fuzzing=app.config["REVIEW_FUZZ"])
+    service = ReviewService(app.extensions["codelearn.store"], list(library.all()), app.extensions["codelearn.grader"],
+                            code_runs, skills=tutor.skills, settings=settings)
+    tutor.completion_hooks.append(service.lesson_completed)
+    app.extensions["codelearn.reviews"] = service
 
 
 def _build_tutor(app: Flask, library: LessonLibrary) -> TutorService:

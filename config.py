@@ -72,11 +72,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UNVERIFIED_HINT_RUNS_PER_MINUTE", 1, "AI-hint requests per minute of a learner not confirmed yet."),
     Setting("UNVERIFIED_RUNS_PER_MINUTE", 5, "Runs (the Run button) per minute of a learner not confirmed yet."),
     Setting("CODE_RUNS_PER_LEARNER", 1, "Runs of one learner's code at once per server process; more are refused."),
+    Setting("REVIEW_RETENTION", 0.9, "Desired retention of spaced reviews: the chance of recall FSRS schedules "
+            "each review for (higher: more reviews)."),
+    Setting("REVIEW_DAILY_CAP", 20, "Most review items a learner is given a day; a bigger backlog is spread over "
+            "the next days, most overdue first."),
+    Setting("REVIEW_FUZZ", True, "Spread review due dates by FSRS's small random fuzz (tests turn it off)."),
     Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr."),
     Setting("LESSONS_DIR", None, "Folder of the curated lesson files. Default `content/lessons` in the project."),
     Setting("LESSON_VIEWS_BATCH", 20, "Lesson views counted in memory before one write to the usage ledger."),
-    Setting("PROGRESS_IDLE_MINUTES", 10, "Learning time: a gap between a learner's actions counts up to this long; "
-            "longer was not learning."),
     *(Setting(name, default, help) for name, default, help in ai_config_rows()),
 )
 

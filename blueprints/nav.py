@@ -3,12 +3,14 @@ fixed links every page carries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 
 _KEY = "codelearn.nav"
+_BADGES = "codelearn.nav_badges"
 
 # Everything base.html links to besides the nav entries (endpoints, and files under static/).
 LAYOUT_ENDPOINTS = ("main.index", "main.dashboard", "auth.sessions", "auth.logout", "auth.login", "auth.register")
@@ -27,8 +29,14 @@ def add_nav_item(app: Flask, item: NavItem) -> None:
     app.extensions.setdefault(_KEY, []).append(item)
 
 
+def add_nav_badge(app: Flask, endpoint: str, count: Callable[[], int]) -> None:
+    """A number shown beside a nav entry (e.g. reviews due); `count` caches its own read per request."""
+    app.extensions.setdefault(_BADGES, {})[endpoint] = count
+
+
 def init_app(app: Flask) -> None:
     app.extensions.setdefault(_KEY, [])
+    app.extensions.setdefault(_BADGES, {})
     links_by_mount: dict[str, dict[str, str]] = {}
 
     def layout_links() -> dict[str, str]:
@@ -50,4 +58,5 @@ def init_app(app: Flask) -> None:
             "links": layout_links(),
             "current_endpoint": request.endpoint,
             "current_blueprint": request.blueprint,
+            "nav_badge": lambda item: app.extensions[_BADGES].get(item.endpoint, lambda: 0)(),
         }

@@ -13,10 +13,7 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from dal.base import Page
+from typing import Any
 
 KINDS = ("concept", "quiz", "variant")
 
@@ -84,6 +81,7 @@ class ReviewRecords(abc.ABC):
 
     @abc.abstractmethod
     def list_due_learners(self, until: datetime, limit: int = 100,
-                          cursor: str | None = None) -> Page[tuple[str, datetime]]:
+                          cursor: str | None = None) -> tuple[list[tuple[str, datetime]], str | None]:
         """Learners with a card due at or before `until`, with their earliest due time, a page at a
-        time (an index across learners, never a scan of the cards)."""
+        time (an index across learners, never a scan of the cards), and the next page's cursor (None:
+        no more)."""

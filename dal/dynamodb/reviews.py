@@ -18,7 +18,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-from dal.base import Page
 from dal.dynamodb import keys
 from dal.dynamodb.errors import TransactionCanceled
 from dal.dynamodb.schema import USER_INDEX
@@ -122,12 +121,12 @@ class ReviewRecords:
         return [_log(deserialize(item)) for item in response.get("Items", [])]
 
     def list_due_learners(self, until: datetime, limit: int = 100,
-                          cursor: str | None = None) -> Page[tuple[str, datetime]]:
+                          cursor: str | None = None) -> tuple[list[tuple[str, datetime]], str | None]:
         found, next_cursor = self._table.query_page(
             limit, cursor, _INDEX_PAGE_KEY, "GSI1PK = :pk AND GSI1SK <= :until",
             {":pk": DUE_INDEX_PARTITION, ":until": f"{to_iso(until)}#\uffff"}, IndexName=USER_INDEX,
         )
-        return Page([(item["userId"], from_iso(item["earliestDue"])) for item in found], next_cursor)
+        return [(item["userId"], from_iso(item["earliestDue"])) for item in found], next_cursor
 
     def _update_summary(self, user_id: str) -> None:
         """The learner's earliest due time on the cross-learner index (what reminders page through)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from dal.base import NotFound, Page
+from dal.base import NotFound
 from dal.encoding import (
     check_page_limit,
     decode_cursor,
@@ -106,7 +106,7 @@ class ReviewRecords:
         return [_log(row) for row in found]
 
     def list_due_learners(self, until: datetime, limit: int = 100,
-                          cursor: str | None = None) -> Page[tuple[str, datetime]]:
+                          cursor: str | None = None) -> tuple[list[tuple[str, datetime]], str | None]:
         check_page_limit(limit)
         after = decode_cursor(cursor)["user"] if cursor else ""
         # The (user_id, due) index answers this in user order: MIN(due) is its first entry per learner.
@@ -115,8 +115,8 @@ class ReviewRecords:
             " HAVING MIN(due) <= ? ORDER BY user_id LIMIT ?", (after, to_iso(until), limit + 1))
         items = [(row["user_id"], from_iso(row["due"])) for row in found]
         if len(items) <= limit:
-            return Page(items)
-        return Page(items[:limit], encode_cursor({"user": items[limit - 1][0]}))
+            return items, None
+        return items[:limit], encode_cursor({"user": items[limit - 1][0]})
 
 
 def _card(row: sqlite3.Row) -> ReviewCard:

@@ -7,11 +7,15 @@ masteries are the aggregate, maintained as evidence arrives (DESIGN.md section 1
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from dal.base import Progress, Store
+from dal.base import Progress, Store, StoreError
 from dal.tutor import Mastery
+from services.clock import utcnow
 from services.grader import Report
 from services.lessons.model import Lesson
 from services.tutor import mastery as model
@@ -22,6 +26,7 @@ from services.tutor.quizzes import QuizService
 from services.tutor.recommendations import Gap, Recommendation, find_gaps, next_ready, recommend
 from services.tutor.skills import SkillService
 
+log = logging.getLogger(__name__)
 SPARKLINE_POINTS = 12
 
 
@@ -67,6 +72,8 @@ class TutorService:
         self.quizzes = quizzes
         self.placement = placement
         self.explanations = explanations
+        # Called with (user_id, lesson, at) when a submission completes a lesson (reviews: its cards).
+        self.completion_hooks: list[Callable[[str, Lesson, datetime], Any]] = []
 
     # --- the skill profile -----------------------------------------------------------------
     def profile(self, user_id: str) -> SkillProfile:
@@ -116,6 +123,12 @@ class TutorService:
     def record_submission(self, user_id: str, lesson: Lesson, report: Report, progress: Progress,
                           was_completed: bool) -> None:
         self.skills.record_submission(user_id, lesson, report, progress, was_completed)
+        if report.passed and lesson.reference is not None and not was_completed:  # this one completes it
+            for hook in self.completion_hooks:
+                try:
+                    hook(user_id, lesson, progress.last_attempt_at or utcnow())
+                except StoreError as exc:  # the completion stands; its review cards are lost
+                    log.error("completion hook for %s on %s failed: %s", user_id, lesson.id, exc)
 
     def next_lesson(self, user_id: str, completed: set[str], after: Lesson | None = None) -> Lesson | None:
         """The lesson to offer next: the first the prerequisites allow, tested-out lessons counting

@@ -76,6 +76,17 @@ class SkillService:
                         for concepts, right, choices in answers for c in concepts if c in self.concepts]
         self._apply(user_id, observations, source)
 
+    def record_code_tests(self, user_id: str, tests: list[tuple[tuple[str, ...], bool]], weight: float,
+                          source: str = "review") -> None:
+        """Graded tests outside a lesson (a review's code variant): (the test's concepts, passed) each."""
+        tally: dict[str, list[int]] = {}
+        for concepts, passed in tests:
+            for concept_id in concepts:
+                done, total = tally.setdefault(concept_id, [0, 0])
+                tally[concept_id] = [done + passed, total + 1]
+        self._apply(user_id, [Observation(c, done / total, model.CODE_TEST, weight)
+                              for c, (done, total) in tally.items() if c in self.concepts], source)
+
     def record_placement(self, user_id: str, known: Iterable[str]) -> None:
         """Concepts the placement quiz found known start from PLACEMENT_KNOWN (never lowered)."""
         known = [c for c in dict.fromkeys(known) if c in self.concepts]

@@ -78,11 +78,11 @@ def test_learners_due_are_found_across_learners_a_page_at_a_time(store, now):
         store.add_review_cards([card(user.id, "quiz:python-loops#0", later(now, hours=-i - 1))])
     not_yet = new_user(store, email="later@example.com")
     store.add_review_cards([card(not_yet.id, "quiz:python-loops#0", later(now, days=2))])
-    first = store.list_due_learners(now, limit=2)
-    assert len(first.items) == 2 and first.next_cursor
-    rest = store.list_due_learners(now, limit=2, cursor=first.next_cursor)
-    found = {user_id for user_id, _ in first.items + rest.items}
-    assert found == {u.id for u in users} and rest.next_cursor is None
+    first, cursor = store.list_due_learners(now, limit=2)
+    assert len(first) == 2 and cursor
+    rest, end = store.list_due_learners(now, limit=2, cursor=cursor)
+    found = {user_id for user_id, _ in first + rest}
+    assert found == {u.id for u in users} and end is None
 
 
 def test_deleting_the_learner_deletes_cards_and_logs(store, now):
@@ -93,4 +93,4 @@ def test_deleting_the_learner_deletes_cards_and_logs(store, now):
     store.delete_user(user.id)
     assert store.get_review_card(user.id, "quiz:python-loops#0") is None
     assert store.list_review_logs(user.id) == [] and store.next_due_card(user.id) is None
-    assert user.id not in {u for u, _ in store.list_due_learners(later(now, days=5)).items}
+    assert user.id not in {u for u, _ in store.list_due_learners(later(now, days=5))[0]}
