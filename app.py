@@ -17,12 +17,14 @@ from flask import Config, Flask
 
 import config
 from blueprints import admin, appearance, auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav, reviews, tutor
+from blueprints import chat as chat_pages
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
 from services.ai import AISettings
 from services.ai.cost_report import LessonViewCounter
 from services.ai.lesson_index import LessonIndex
 from services.ai.wiring import build_ai_service
+from services.chat.service import ChatService
 from services.code_runs import AI_HINT, RUN, SUBMIT, CodeRunLimiter
 from services.grader import Grader
 from services.lessons.learning import LearningService
@@ -59,6 +61,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     lessons.init_app(app)
     tutor.init_app(app)
+    chat_pages.init_app(app)
     reviews.init_app(app)
     admin.init_app(app)
     appearance.init_app(app)
@@ -215,6 +218,7 @@ def _build_lesson_services(app: Flask, library: LessonLibrary) -> None:
                             tutor=tutor_service)
     app.extensions["codelearn.lesson_library"] = library
     app.extensions["codelearn.lessons"] = lessons
+    app.extensions["codelearn.chat"] = _build_chat(app, library)
     code_runs = _build_code_run_limiter(app, store, grader)
     _build_reviews(app, library, tutor_service, code_runs)
     app.extensions["codelearn.learning"] = LearningService(
@@ -231,6 +235,15 @@ def _build_reviews(app: Flask, library: LessonLibrary, tutor: TutorService, code
                             code_runs, skills=tutor.skills, settings=settings)
     tutor.completion_hooks.append(service.lesson_completed)
     app.extensions["codelearn.reviews"] = service
+
+
+def _build_chat(app: Flask, library: LessonLibrary) -> ChatService | None:
+    """The tutor chat, where the AI layer is set up (its answers are grounded in the same lesson index)."""
+    ai, index = app.extensions.get("codelearn.ai"), app.extensions.get("codelearn.lesson_index")
+    if ai is None or index is None:
+        return None
+    return ChatService(app.extensions["codelearn.store"], ai, index, library, app.extensions["codelearn.grader"],
+                       deadline_s=float(app.config["CHAT_DEADLINE_S"]))
 
 
 def _build_tutor(app: Flask, library: LessonLibrary) -> TutorService:

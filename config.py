@@ -80,6 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr."),
     Setting("LESSONS_DIR", None, "Folder of the curated lesson files. Default `content/lessons` in the project."),
     Setting("LESSON_VIEWS_BATCH", 20, "Lesson views counted in memory before one write to the usage ledger."),
+    Setting("CHAT_DEADLINE_S", 20, "Seconds a tutor chat answer may take online; past it the learner gets the "
+            "offline answer (well inside API Gateway's 29 s)."),
     *(Setting(name, default, help) for name, default, help in ai_config_rows()),
 )
 

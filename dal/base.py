@@ -10,14 +10,13 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from dal.chat import ChatRecords
+from dal.paging import Page
 from dal.progress import ProgressRecords
 from dal.reviews import ReviewRecords
 from dal.tutor import TutorRecords
-
-T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -34,14 +33,6 @@ class NotFound(StoreError):
 
 class StoreUnavailable(StoreError):
     """The backend could not be reached or refused the request (throttled, timed out)."""
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a listing; pass `next_cursor` back to get the next page (None: no more)."""
-
-    items: list[T]
-    next_cursor: str | None = None
 
 
 @dataclass

@@ -10,10 +10,9 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # dal.base imports this module
-    from dal.base import Page
+from dal.paging import Page
 
 MAX_MESSAGE_PAGE = 100
 

@@ -8,7 +8,7 @@ import re
 
 NOT_PAGES = {"static", "main.health"}
 SAMPLES = {"lesson_id": ["python-variables", "python-binary-search"], "token": ["not-a-real-token"],
-           "concept_id": ["variables"], "attempt_id": ["not-an-attempt"]}
+           "concept_id": ["variables"], "attempt_id": ["not-an-attempt"], "conversation_id": ["not-a-conversation"]}
 
 
 def page_paths(app) -> list[str]:

@@ -53,10 +53,12 @@ def make_bedrock_client(settings: AISettings, session: Any = None, **client_kwar
 
 def converse_request(task: Task, payload: dict[str, Any], model: str) -> dict[str, Any]:
     system, user = task.build_prompt(payload)
+    turns = task.build_turns(payload) if task.build_turns else []
+    messages = [{"role": role, "content": [{"text": text}]} for role, text in turns]
     return {
         "modelId": model,
         "system": [{"text": system}],
-        "messages": [{"role": "user", "content": [{"text": user}]}],
+        "messages": [*messages, {"role": "user", "content": [{"text": user}]}],
         "inferenceConfig": {"maxTokens": task.max_tokens, "temperature": task.temperature},
         "toolConfig": {
             "tools": [

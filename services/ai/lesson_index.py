@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.lessons.rendering import without_title
-
 from services.ai.bm25 import BM25
+from services.lessons.rendering import without_title
 
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _STOP_WORDS = (
@@ -125,6 +124,11 @@ class LessonIndex:
             scores = [s * 1.5 if self.passages[i].lesson_id == lesson_id else s for i, s in enumerate(scores)]
         ranked = sorted(((s, i) for i, s in enumerate(scores) if s > 0), key=lambda item: (-item[0], item[1]))
         return ranked[:k]
+
+    def coverage(self, query: str, passage_index: int) -> float:
+        """Share of the query's terms that the passage holds (how much of the question it is about)."""
+        terms = set(passage_words(query))
+        return len(terms & set(self._terms[passage_index])) / len(terms) if terms else 0.0
 
     def nearest_lesson(self, topic: str, language: str = "python", level: str | None = None) -> dict[str, Any] | None:
         """The curated lesson whose title, topic and concepts best match; None when nothing does."""

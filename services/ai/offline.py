@@ -69,14 +69,24 @@ class OfflineProvider:
         }
 
     def _chat(self, p: dict[str, Any]) -> dict[str, Any]:
-        passages = self._index.search(p["question"], k=2, lesson_id=p.get("lesson_id"))
+        """The best passages quoted; beside an open challenge without their code (the lesson page has
+        it) and with a question that asks the learner to try."""
+        given = [Passage(x["lesson_id"], x["title"], x.get("section", ""), x["text"]) for x in p.get("passages") or ()]
+        passages = given[:2] or self._index.search(p["question"], k=2, lesson_id=p.get("lesson_id"))
         if not passages:
-            return {"answer": _nothing_found(p["question"][:80]), "citations": []}
+            return {"answer": _nothing_found(p["question"][:80]), "citations": [], "cited": []}
         first = passages[0]
-        answer = f"The lesson \u201c{_cite_label(first)}\u201d covers this:\n\n{_clip(first.text, 1200)}"
+        text = first.text
+        if p.get("challenge_open"):
+            text = _PY_BLOCK.sub("(the lesson shows an example here)", text)
+        answer = f"The lesson \u201c{_cite_label(first)}\u201d covers this:\n\n{_clip(text, 1200)}"
         if len(passages) > 1:
             answer += f"\n\nSee also \u201c{_cite_label(passages[1])}\u201d."
-        return {"answer": answer[:2000], "citations": [x.citation() for x in passages]}
+        if p.get("challenge_open"):
+            answer += ("\n\nNow try it on your challenge: which line of your code would change, and what do you "
+                       "expect it to do?")
+        return {"answer": answer[:2000], "citations": [x.citation() for x in passages],
+                "cited": [str(x.get("id", "")) for x in (p.get("passages") or ())[:2] if x.get("id")]}
 
     def _review(self, p: dict[str, Any]) -> dict[str, Any]:
         issues = code_checks.review_issues(p["code"])

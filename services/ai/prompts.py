@@ -93,22 +93,55 @@ def explain_prompt(p: dict[str, Any]) -> tuple[str, str]:
     return system, user
 
 
+CHAT_HISTORY_TURNS = 6  # earlier messages sent as turns; older ones live on in the running summary
+
+CHAT_SYSTEM = (
+    "You are CodeLearn's programming tutor. Answer only questions about programming and the lessons; to "
+    "anything else reply in one sentence that you only help with programming. Be Socratic: when the "
+    "learner works on a challenge, never write its solution or more than one line of code; point at the "
+    "idea or the spot to look at, and end with ONE question that asks them to try the next step. Ground "
+    "the answer in the lesson passages given ([P1], [P2], ...) and list the ids you use in `cited`; cite "
+    "nothing else, and if no passage fits say so. In `summary`, sum up the whole conversation so far, "
+    "this answer included, in at most three sentences. " + _DATA_RULE
+)
+
+
 def chat_prompt(p: dict[str, Any]) -> tuple[str, str]:
-    system = (
-        "You are CodeLearn's tutor. Answer the learner's question about programming briefly and "
-        "accurately; if they are working on a challenge, guide rather than solve. " + _DATA_RULE
-    )
-    history = "\n".join(
-        f"{'Learner' if m.get('role') == 'user' else 'Tutor'}: {clip(m.get('text'), 400)}"
-        for m in p.get("history", [])[-6:]
-    )
+    """The system text is the same for every learner (Bedrock caches it); the lesson context, the
+    passages and the question go in the last user turn, earlier turns come from `chat_turns`."""
     user = ""
+    if p.get("summary"):
+        user += f"Summary of the conversation before the turns above:\n{_learner(p['summary'], 800)}\n\n"
+    if p.get("challenge"):
+        user += f"The learner's open challenge:\n{clip(p['challenge'], 1500)}\n\n"
+    if p.get("code"):
+        user += f"The learner's current code:\n{_learner(p['code'], 3000)}\n\n"
+    if p.get("results"):
+        user += f"Their last results:\n{_learner(p['results'], 800)}\n\n"
     if p.get("lesson_excerpt"):
         user += f"Current lesson excerpt:\n{clip(p['lesson_excerpt'], 1500)}\n\n"
-    if history:
-        user += f"Conversation so far:\n<learner>\n{history}\n</learner>\n\n"
-    user += f"Question: {_learner(p['question'], 1000)}"
-    return system, user
+    if p.get("passages"):
+        user += "Lesson passages:\n" + "\n\n".join(
+            f"[{x.get('id', f'P{i + 1}')}] {x['title']} \u2014 {x.get('section', '')}\n{clip(x['text'], 1200)}"
+            for i, x in enumerate(p["passages"][:5])) + "\n\n"
+    user += f"Question: {_learner(p['question'], 2000)}"
+    return CHAT_SYSTEM, user
+
+
+def chat_turns(p: dict[str, Any]) -> list[tuple[str, str]]:
+    """The history window as Converse turns (role, text), starting with the learner and alternating;
+    learner turns are quoted as data."""
+    turns: list[tuple[str, str]] = []
+    for m in p.get("history", [])[-CHAT_HISTORY_TURNS:]:
+        role = "user" if m.get("role") in ("user", "learner") else "assistant"
+        text = _learner(m.get("text"), 1000) if role == "user" else clip(m.get("text"), 1000)
+        if turns and turns[-1][0] == role:
+            turns[-1] = (role, f"{turns[-1][1]}\n\n{text}")
+        elif turns or role == "user":
+            turns.append((role, text))
+    if turns and turns[-1][0] == "user":  # the question itself is the next user turn
+        turns.append(("assistant", "(no answer was given)"))
+    return turns
 
 
 def _code_prompt(role: str, p: dict[str, Any], extra: str = "") -> tuple[str, str]:

@@ -69,7 +69,9 @@ EXPLAIN = _obj(
     citations=CITATIONS,
 )
 
-CHAT = _obj(["answer"], answer=_text(2_000), citations=CITATIONS)
+# `cited`: the ids of the passages given ("P1", ...) the answer uses; `summary`: the conversation so far in a
+# few sentences, kept as the running summary of turns that leave the history window.
+CHAT = _obj(["answer"], answer=_text(2_000), citations=CITATIONS, cited=_texts(5, 8), summary=_text(600, 0))
 
 _ISSUE = _obj(
     ["message"],

@@ -18,6 +18,7 @@ class Task:
     build_prompt: Callable[[dict[str, Any]], tuple[str, str]]  # payload -> (system, user text)
     required: tuple[str, ...]  # payload keys the prompt needs
     temperature: float = 0.3
+    build_turns: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None  # earlier (role, text) turns
 
     @property
     def tool_name(self) -> str:
@@ -55,6 +56,7 @@ TASKS: dict[str, Task] = {
             prompts.generate_prompt,
             ("description",),
         ),
-        Task("chat", "Tutor chat", task_schemas.CHAT, 600, prompts.chat_prompt, ("question",)),
+        Task("chat", "Tutor chat", task_schemas.CHAT, 700, prompts.chat_prompt, ("question",),
+             build_turns=prompts.chat_turns),
     )
 }
