@@ -30,6 +30,15 @@ class ProgressSummary:
     last_event_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class ProgressView:
+    """What the dashboard reads of this area, in one read where the backend can."""
+
+    summary: ProgressSummary | None
+    hours: list[ActivityHour]  # oldest first
+    achievements: dict[str, datetime]
+
+
 class ProgressRecords(abc.ABC):
     @abc.abstractmethod
     def note_activity(self, user_id: str, at: datetime,
@@ -47,6 +56,12 @@ class ProgressRecords(abc.ABC):
 
     @abc.abstractmethod
     def get_progress_summary(self, user_id: str) -> ProgressSummary | None: ...
+
+    def get_progress_view(self, user_id: str) -> ProgressView:
+        """The summary, every activity hour and the achievements; a backend that can read them at
+        once overrides it (the dashboard asks on every view)."""
+        return ProgressView(self.get_progress_summary(user_id), self.list_activity_hours(user_id),
+                            self.list_achievements(user_id))
 
     @abc.abstractmethod
     def reset_progress_aggregates(self, user_id: str) -> None:

@@ -1,12 +1,13 @@
 """The progress side of the DynamoDB store (dal/progress.py), in the learner's partition:
 
-    summary        USER#<uid>   PROGSUM                  n_<counter> numbers, first/last event time
-    activity       USER#<uid>   ACTIVITY#<yyyy-mm>       e<ddhh> events, s<ddhh> seconds per UTC hour
-    achievement    USER#<uid>   ACHIEVEMENT#<id>         earnedAt
+    achievement    USER#<uid>   PROG#ACH#<id>            earnedAt
+    activity       USER#<uid>   PROG#HOUR#<yyyy-mm>      e<ddhh> events, s<ddhh> seconds per UTC hour
+    summary        USER#<uid>   PROG#SUM                 n_<counter> numbers, first/last event time
 
-A month's hours are attributes of one item, so a year of heat map is 13 items in one query, and each
-event adds to its hour with one UpdateItem (ADD needs no existing attribute). Deleting the learner
-deletes them all with the rest of the partition.
+A month's hours are attributes of one item, so a year of heat map is 13 items, and each event adds to
+its hour with one UpdateItem (ADD needs no existing attribute). Everything shares the PROG# prefix
+(which PROGRESS# items do not start with), so the dashboard reads the area with one query. Deleting
+the learner deletes them all with the rest of the partition.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from dal.dynamodb.errors import ConditionFailed
 from dal.dynamodb.schema import USER_INDEX
 from dal.dynamodb.table import Table
 from dal.encoding import from_iso, optional_from_iso, to_iso
-from dal.progress import ActivityHour, ProgressSummary
+from dal.progress import ActivityHour, ProgressSummary, ProgressView
 
-SUMMARY_SK = "PROGSUM"
-ACTIVITY_PREFIX = "ACTIVITY#"
-ACHIEVEMENT_PREFIX = "ACHIEVEMENT#"
+AREA_PREFIX = "PROG#"
+SUMMARY_SK = "PROG#SUM"
+ACTIVITY_PREFIX = "PROG#HOUR#"
+ACHIEVEMENT_PREFIX = "PROG#ACH#"
 _COUNT = "n_"
 
 
@@ -64,15 +66,18 @@ class ProgressRecords:
             {":pk": keys.user_partition(user_id), ":from": start, ":to": keys.past_prefix(ACTIVITY_PREFIX)},
             ConsistentRead=True,
         )
-        hours = []
-        for item in found:
-            year, month = (int(part) for part in item["SK"][len(ACTIVITY_PREFIX):].split("-"))
-            for name, value in item.items():
-                if name[0] == "e" and len(name) == 5 and name[1:].isdigit():
-                    at = datetime(year, month, int(name[1:3]), int(name[3:5]), tzinfo=UTC)
-                    if since is None or at >= since.replace(minute=0, second=0, microsecond=0):
-                        hours.append(ActivityHour(at, int(value), int(item.get("s" + name[1:], 0))))
-        return sorted(hours, key=lambda h: h.hour)
+        return _hours(found, since)
+
+    def get_progress_view(self, user_id: str) -> ProgressView:
+        found = self._table.query_all(
+            "PK = :pk AND begins_with(SK, :prefix)",
+            {":pk": keys.user_partition(user_id), ":prefix": AREA_PREFIX}, ConsistentRead=True,
+        )
+        summary = next((_summary(item) for item in found if item["SK"] == SUMMARY_SK), None)
+        months = [item for item in found if item["SK"].startswith(ACTIVITY_PREFIX)]
+        earned = {item["achievementId"]: from_iso(item["earnedAt"]) for item in found
+                  if item["SK"].startswith(ACHIEVEMENT_PREFIX)}
+        return ProgressView(summary, _hours(months, None), earned)
 
     def get_progress_summary(self, user_id: str) -> ProgressSummary | None:
         item = self._table.get(_summary_key(user_id))
@@ -113,6 +118,19 @@ class ProgressRecords:
             kind = (item["SK"].split("#", 1)[0] if item["PK"].startswith("USER#") else item["PK"].split("#", 1)[0])
             out.setdefault(kind.lower(), []).append(_plain(item))
         return out
+
+
+def _hours(months: list[dict[str, Any]], since: datetime | None) -> list[ActivityHour]:
+    floor = since.replace(minute=0, second=0, microsecond=0) if since is not None else None
+    hours = []
+    for item in months:
+        year, month = (int(part) for part in item["SK"][len(ACTIVITY_PREFIX):].split("-"))
+        for name, value in item.items():
+            if name[0] == "e" and len(name) == 5 and name[1:].isdigit():
+                at = datetime(year, month, int(name[1:3]), int(name[3:5]), tzinfo=UTC)
+                if floor is None or at >= floor:
+                    hours.append(ActivityHour(at, int(value), int(item.get("s" + name[1:], 0))))
+    return sorted(hours, key=lambda h: h.hour)
 
 
 def _summary_key(user_id: str) -> dict[str, str]:

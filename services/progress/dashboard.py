@@ -74,13 +74,14 @@ class DashboardService:
         zone_name = str(user.preferences.get("time_zone") or "UTC")
         zone = time_zone(zone_name)
         today = local_today(now, zone)
-        summary = self._store.get_progress_summary(user.id)
-        counts = summary.counts if summary else {}
-        days = local_days(self._store.list_activity_hours(user.id), zone)
+        view = self._store.get_progress_view(user.id)
+        counts = view.summary.counts if view.summary else {}
+        days = local_days(view.hours, zone)
         streak = streaks(days, today)
         progress = self._store.list_progress(user.id) if progress is None else progress
-        quiz_records = self._store.list_quiz_records(user.id)
-        earned = self._store.list_achievements(user.id)
+        earned = dict(view.achievements)
+        # Quizzes are not events: the quiz achievement is caught up here, until it is earned.
+        quiz_records = self._store.list_quiz_records(user.id) if "perfect-quiz" not in earned else {}
         facts = achievements.facts(counts, streak.current, streak.longest, progress, self.level_of(), quiz_records)
         for rule in achievements.newly_met(facts, earned):  # catch-up: quizzes, rules added since
             if self._store.award_achievement(user.id, rule.id, now):

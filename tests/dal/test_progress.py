@@ -147,3 +147,17 @@ def _stored_text_with(store, needle: str) -> list[str]:
 
 
 assert sqlite3  # the byte scan reads SQLite's own files
+
+
+def test_the_view_reads_summary_hours_and_achievements_together(store):
+    user = new_user(store)
+    store.note_activity(user.id, HOUR, {"attempt": 1})
+    store.add_activity_hour(user.id, HOUR, 1, 30)
+    store.award_achievement(user.id, "first-lesson", HOUR)
+    store.record_attempt(user.id, "python-variables", HOUR)  # PROGRESS# items are not this area's
+    view = store.get_progress_view(user.id)
+    assert view.summary.counts == {"attempt": 1}
+    assert [(h.hour, h.events, h.seconds) for h in view.hours] == [(HOUR, 1, 30)]
+    assert view.achievements == {"first-lesson": HOUR}
+    empty = store.get_progress_view(new_user(store).id)
+    assert empty.summary is None and empty.hours == [] and empty.achievements == {}
