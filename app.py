@@ -10,13 +10,30 @@ import math
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Config, Flask
 
 import config
-from blueprints import admin, appearance, auth, cli, cli_lessons, errors, hardening, lessons, login, main, nav, reviews, tutor
+from blueprints import (
+    admin,
+    appearance,
+    auth,
+    cli,
+    cli_lessons,
+    cli_progress,
+    errors,
+    hardening,
+    lessons,
+    login,
+    main,
+    nav,
+    progress,
+    reviews,
+    tutor,
+)
 from blueprints import chat as chat_pages
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
@@ -32,6 +49,10 @@ from services.lessons.library import LessonLibrary
 from services.lessons.rendering import LessonRenderer
 from services.lessons.service import LessonService
 from services.mail import Mailer, OutboxMailer, SesMailer
+from services.progress.dashboard import DashboardService
+from services.progress.data_rights import DataRights
+from services.progress.profile import ProfileService
+from services.progress.recorder import ActivityRecorder, RecorderSettings
 from services.ratelimit import RateLimiter
 from services.reviews.service import ReviewService, ReviewSettings
 from services.tutor.concepts import load_concept_map
@@ -61,12 +82,14 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     lessons.init_app(app)
     tutor.init_app(app)
-    chat_pages.init_app(app)
     reviews.init_app(app)
+    chat_pages.init_app(app)
+    progress.init_app(app)
     admin.init_app(app)
     appearance.init_app(app)
     cli.init_app(app)
     cli_lessons.init_app(app)
+    cli_progress.init_app(app)
     return app
 
 
@@ -219,12 +242,35 @@ def _build_lesson_services(app: Flask, library: LessonLibrary) -> None:
     app.extensions["codelearn.lesson_library"] = library
     app.extensions["codelearn.lessons"] = lessons
     app.extensions["codelearn.chat"] = _build_chat(app, library)
+    recorder = _build_progress(app, tutor_service.track)
     code_runs = _build_code_run_limiter(app, store, grader)
     _build_reviews(app, library, tutor_service, code_runs)
     app.extensions["codelearn.learning"] = LearningService(
         lessons, store, grader, RateLimiter(store), code_runs=code_runs,
-        max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai, tutor=tutor_service,
+        max_code_chars=app.config["GRADER_MAX_CODE_CHARS"], ai=ai, tutor=tutor_service, progress=recorder,
     )
+
+
+def _build_progress(app: Flask, track: list) -> ActivityRecorder:
+    """Aggregates kept as events are written, and the dashboard that reads them."""
+    store = app.extensions["codelearn.store"]
+    level_of = {lesson.id: lesson.level for lesson in track}
+    recorder = ActivityRecorder(store, lambda: level_of,
+                                RecorderSettings(timedelta(minutes=app.config["PROGRESS_IDLE_MINUTES"])))
+    app.extensions["codelearn.progress_recorder"] = recorder
+    app.extensions["codelearn.dashboard"] = DashboardService(store, list(track), recorder)
+    app.extensions["codelearn.profile"] = ProfileService(store)
+    app.extensions["codelearn.data_rights"] = DataRights(store)
+    return recorder
+
+
+def _build_chat(app: Flask, library: LessonLibrary) -> ChatService | None:
+    """The tutor chat, where the AI layer is set up (its answers are grounded in the same lesson index)."""
+    ai, index = app.extensions.get("codelearn.ai"), app.extensions.get("codelearn.lesson_index")
+    if ai is None or index is None:
+        return None
+    return ChatService(app.extensions["codelearn.store"], ai, index, library, app.extensions["codelearn.grader"],
+                       deadline_s=float(app.config["CHAT_DEADLINE_S"]))
 
 
 def _build_reviews(app: Flask, library: LessonLibrary, tutor: TutorService, code_runs: CodeRunLimiter) -> None:
@@ -235,15 +281,6 @@ def _build_reviews(app: Flask, library: LessonLibrary, tutor: TutorService, code
                             code_runs, skills=tutor.skills, settings=settings)
     tutor.completion_hooks.append(service.lesson_completed)
     app.extensions["codelearn.reviews"] = service
-
-
-def _build_chat(app: Flask, library: LessonLibrary) -> ChatService | None:
-    """The tutor chat, where the AI layer is set up (its answers are grounded in the same lesson index)."""
-    ai, index = app.extensions.get("codelearn.ai"), app.extensions.get("codelearn.lesson_index")
-    if ai is None or index is None:
-        return None
-    return ChatService(app.extensions["codelearn.store"], ai, index, library, app.extensions["codelearn.grader"],
-                       deadline_s=float(app.config["CHAT_DEADLINE_S"]))
 
 
 def _build_tutor(app: Flask, library: LessonLibrary) -> TutorService:

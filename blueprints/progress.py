@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
@@ -55,6 +56,30 @@ def profile():
     status = 400 if form.errors else 200
     return render_template("progress/profile.html", form=form, zones=zone_names(),
                            delete_form=DeleteAccountForm(formdata=None)), status
+
+
+@bp.get("/account/report.pdf")
+@login_required
+def report():
+    from flask import current_app
+
+    from services.progress.report import ReportInput, build_pdf, find_font
+
+    user = current_user.user
+    progress = current_app.extensions["codelearn.store"].list_progress(user.id)
+    dashboard = service("dashboard").build(user, progress)
+    track = service("tutor").track
+    done = {p.lesson_id: p.completed_at for p in progress if p.completed}
+    profile = service("tutor").profile(user.id)
+    data = ReportInput(
+        name=user.display_name, email=user.email, dashboard=dashboard,
+        completed_lessons=[(lesson.level, lesson.title, done[lesson.id]) for lesson in track if lesson.id in done],
+        skills=[(row.concept.title, row.percent) for row in profile.rows], made_at=datetime.now(UTC),
+    )
+    pdf = build_pdf(data, find_font(current_app.config.get("REPORT_FONT")))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="codelearn-progress-report.pdf"',
+                             "Cache-Control": "no-store"})
 
 
 @bp.get("/account/export.json")

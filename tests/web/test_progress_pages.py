@@ -139,3 +139,25 @@ def test_learning_actions_keep_the_aggregates(app, client, learner):
     summary = app.extensions["codelearn.store"].get_progress_summary(learner.id)
     assert summary.counts == {"hint": 1}
     assert sum(h.events for h in app.extensions["codelearn.store"].list_activity_hours(learner.id)) == 1
+
+
+def test_the_progress_report_is_a_pdf_whose_text_says_the_learners_progress(app, client, learner):
+    from pypdf import PdfReader
+
+    store = app.extensions["codelearn.store"]
+    token = csrf_token(client, "/account/profile")
+    client.post("/account/profile", data={"csrf_token": token, "display_name": "Lucia di città",
+                                          "time_zone": "Europe/Rome"})
+    now = datetime.now(UTC)
+    store.record_attempt(learner.id, "python-variables", now)
+    store.mark_completed(learner.id, "python-variables", now, assisted=False)
+    _record(app, learner.id, now, "completion", lesson_id="python-variables", attempts=1, assisted=False)
+    response = client.get("/account/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    import io
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Progress report: Lucia di città" in text
+    assert "Lessons completed: 1 of" in text and "Variables" in text
+    assert "First steps: earned" in text and "Europe/Rome" in text
