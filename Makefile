@@ -77,6 +77,7 @@ bench: dev-deps
 	$(BIN)/python -m bench.answer_gate
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.tutor
+	$(BIN)/python -m bench.review
 	$(BIN)/python -m bench.progress
 	$(BIN)/python -m bench.cost_month
 	$(BIN)/python -m bench.package
