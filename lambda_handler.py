@@ -101,9 +101,29 @@ def run_selftest_job(app: Any, event: dict) -> dict:
     return summary
 
 
+REMIND_SECONDS = 20.0  # pages of reminders within the function's 30 s; the next hourly run carries on
+
+
+def run_reviews_remind_job(app: Any, event: dict) -> dict:
+    """The review reminders (EventBridge, hourly; each learner mailed once a UTC day): the same
+    code as `flask reviews remind`, links under the event's `base_url` (the function URL)."""
+    import time
+
+    from blueprints.reviews import remind_all
+
+    base_url = event.get("base_url") if isinstance(event.get("base_url"), str) else ""
+    if not base_url.startswith("https://"):
+        return {"ok": False, "error": "base_url (https://...) is required"}
+    stop_at = time.monotonic() + REMIND_SECONDS
+    result = remind_all(app, base_url, out_of_time=lambda: time.monotonic() > stop_at)
+    return {"ok": True, "sent": result.sent, "due_learners": result.due_learners, "pages": result.pages,
+            "complete": result.complete}
+
+
 # Jobs by name: each takes the app and its event and returns a JSON-ready answer for the invoker.
 JOBS: dict[str, Callable[[Any, dict], dict]] = {
     "selftest": run_selftest_job,
+    "reviews-remind": run_reviews_remind_job,
 }
 
 

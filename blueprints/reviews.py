@@ -9,6 +9,7 @@ token is a 400, another learner's card a 404, a second send of the same answer a
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import click
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -19,7 +20,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from blueprints.deps import service
 from blueprints.nav import NavItem, add_nav_badge, add_nav_item
 from services.errors import InvalidInput
-from services.reviews.reminders import PREFERENCE, send_reminders, wants_reminders
+from services.reviews.reminders import PREFERENCE, RemindResult, send_reminders, wants_reminders
 from services.reviews.service import ReviewItem, ReviewService
 
 bp = Blueprint("reviews", __name__)
@@ -126,16 +127,22 @@ def unsubscribe(token: str):
     return render_template("reviews/unsubscribed.html")
 
 
+def remind_all(app: Flask, base_url: str, out_of_time: Callable[[], bool] | None = None) -> RemindResult:
+    """Today's reminders, with links under `base_url` (the CLI command and the Lambda job)."""
+    with app.test_request_context(base_url=base_url):
+        service_ = app.extensions["codelearn.reviews"]
+        return send_reminders(app.extensions["codelearn.store"], app.extensions["codelearn.mailer"], service_.now(),
+                              due_count=service_.due_count, review_url=url_for("reviews.session", _external=True),
+                              unsubscribe_url=unsubscribe_url, out_of_time=out_of_time)
+
+
 @click.command("remind")
 @click.option("--base-url", default="http://localhost:5000", show_default=True,
               help="Where the site is served (links in the email).")
 @with_appcontext
 def remind(base_url: str) -> None:
     """Mail today's review reminder to every opted-in learner with reviews due (idempotent per day)."""
-    with current_app.test_request_context(base_url=base_url):
-        result = send_reminders(service("store"), service("mailer"), reviews().now(),
-                                due_count=reviews().due_count, review_url=url_for("reviews.session", _external=True),
-                                unsubscribe_url=unsubscribe_url)
+    result = remind_all(current_app._get_current_object(), base_url)
     click.echo(f"{result.sent} reminders sent ({result.due_learners} learners with reviews due, "
                f"{result.pages} page{'s' if result.pages != 1 else ''}).")
 

@@ -1,6 +1,7 @@
 """The daily review reminder: one email a day to each learner who opted in and has reviews due, with
 a one-click unsubscribe link. Sent by `flask reviews remind` (a scheduled job; on AWS the same code
-runs from an EventBridge schedule). Learners due are found through the store's index across learners
+runs from an hourly EventBridge schedule through lambda_handler's job table: a learner is mailed by
+the first run of the day that finds them due). Learners due are found through the store's index across learners
 (a page at a time, never a scan); a per-learner-per-day counter makes a rerun send nothing twice.
 """
 
@@ -24,6 +25,7 @@ class RemindResult:
     due_learners: int
     sent: int
     pages: int
+    complete: bool = True  # False: stopped before the last page (out of time); a rerun carries on
 
 
 def wants_reminders(preferences: dict) -> bool:
@@ -32,8 +34,10 @@ def wants_reminders(preferences: dict) -> bool:
 
 def send_reminders(store: Store, mailer: Mailer, now: datetime, *, due_count: Callable[[str], int],
                    review_url: str, unsubscribe_url: Callable[[str], str],
-                   max_pages: int | None = None) -> RemindResult:
-    """Mail every opted-in learner with reviews due at `now`, once per UTC day."""
+                   out_of_time: Callable[[], bool] | None = None) -> RemindResult:
+    """Mail every opted-in learner with reviews due at `now`, once per UTC day. `out_of_time` is
+    asked between pages (Lambda's timeout): a run stopped early leaves the rest to the next run,
+    which skips everyone already mailed today."""
     cursor, learners, sent, pages = None, 0, 0, 0
     day = now.date().isoformat()
     while True:
@@ -54,7 +58,10 @@ def send_reminders(store: Store, mailer: Mailer, now: datetime, *, due_count: Ca
                       f"to review today - a few minutes keeps what you learned.\n\n{review_url}\n\n"
                       f"Stop these reminders (one click): {unsubscribe_url(user_id)}\n")))
             sent += 1
-        if cursor is None or (max_pages is not None and pages >= max_pages):
+        if cursor is None:
             break
+        if out_of_time is not None and out_of_time():
+            log.warning("review reminders stopped after %d pages (out of time); the next run carries on", pages)
+            return RemindResult(learners, sent, pages, complete=False)
     log.info("review reminders: %d learners due, %d mailed, %d pages", learners, sent, pages)
     return RemindResult(learners, sent, pages)

@@ -104,5 +104,5 @@ def test_jobs_and_web_requests_share_one_app(module_handler, job_calls):
 def test_an_unknown_job_is_refused_with_the_known_ones(module_handler, job_calls):
     answer = module_handler({"codelearn": "purge-everything"}, None)
     assert answer == {"codelearn": "purge-everything", "ok": False, "error": "unknown job 'purge-everything'",
-                      "jobs": ["selftest"]}
+                      "jobs": ["reviews-remind", "selftest"]}
     assert job_calls == []
