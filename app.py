@@ -34,6 +34,7 @@ from blueprints import (
     reviews,
     tutor,
 )
+from blueprints import assistant as assistant_pages
 from blueprints import chat as chat_pages
 from dal.base import Store
 from services.accounts import Accounts, AccountSettings
@@ -41,6 +42,7 @@ from services.ai import AISettings
 from services.ai.cost_report import LessonViewCounter
 from services.ai.lesson_index import LessonIndex
 from services.ai.wiring import build_ai_service
+from services.assistant.service import AssistantService
 from services.chat.service import ChatService
 from services.code_runs import AI_HINT, RUN, SUBMIT, CodeRunLimiter
 from services.grader import Grader
@@ -84,6 +86,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     tutor.init_app(app)
     reviews.init_app(app)
     chat_pages.init_app(app)
+    assistant_pages.init_app(app)
     progress.init_app(app)
     admin.init_app(app)
     appearance.init_app(app)
@@ -242,6 +245,7 @@ def _build_lesson_services(app: Flask, library: LessonLibrary) -> None:
     app.extensions["codelearn.lesson_library"] = library
     app.extensions["codelearn.lessons"] = lessons
     app.extensions["codelearn.chat"] = _build_chat(app, library)
+    app.extensions["codelearn.assistant"] = _build_assistant(app, library)
     recorder = _build_progress(app, tutor_service.track)
     code_runs = _build_code_run_limiter(app, store, grader)
     _build_reviews(app, library, tutor_service, code_runs)
@@ -281,6 +285,15 @@ def _build_reviews(app: Flask, library: LessonLibrary, tutor: TutorService, code
                             code_runs, skills=tutor.skills, settings=settings)
     tutor.completion_hooks.append(service.lesson_completed)
     app.extensions["codelearn.reviews"] = service
+
+
+def _build_assistant(app: Flask, library: LessonLibrary) -> AssistantService | None:
+    """The code assistant: static review first, the AI layer for the rest."""
+    ai, index = app.extensions.get("codelearn.ai"), app.extensions.get("codelearn.lesson_index")
+    if ai is None or index is None:
+        return None
+    return AssistantService(app.extensions["codelearn.store"], ai, index, library,
+                            app.extensions["codelearn.grader"], max_code_chars=app.config["GRADER_MAX_CODE_CHARS"])
 
 
 def _build_tutor(app: Flask, library: LessonLibrary) -> TutorService:

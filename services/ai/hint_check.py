@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 MAX_HINT_CHARS = 600
 HISTORY_ANSWERS = 3  # earlier answers of a conversation joined with the new one
-__all__ = ["MAX_CANDIDATES", "POLICIES", "AnswerPolicy", "check_hint", "rejection_kind"]
+__all__ = ["MAX_CANDIDATES", "POLICIES", "AnswerPolicy", "check_generated", "check_hint", "rejection_kind"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,22 @@ def check_hint(
     except (RecursionError, MemoryError, ValueError, TypeError) as exc:  # odd text: refuse, never crash
         log.warning("answer gate could not check an answer: %r", exc)
         return False, f"{REASONS['unchecked']}: the answer could not be parsed"
+
+
+def check_generated(code: Any, reference_solution: str, *, tests: Sequence[Any] = (), grader: Any = None,
+                    reference: Any = None) -> tuple[bool, str]:
+    """Code the assistant writes on request, against one challenge: code is the point, so no shape
+    rules, but it may not repeat a reference statement or pass the challenge's tests (parts 2 and 3)."""
+    text = _readable(code)
+    if text is None:
+        return False, REASONS["bad-input"]
+    rules = AnswerPolicy("generate", 10_000, 10_000, False)
+    try:
+        return _check(f"```python\n{text}\n```", reference_solution or "", rules, tests, "", grader, (), reference)
+    except GateUnchecked as exc:
+        return False, f"{REASONS['unchecked']}: {exc}"
+    except (RecursionError, MemoryError, ValueError, TypeError):
+        return False, f"{REASONS['unchecked']}: the code could not be parsed"
 
 
 def _readable(text: Any) -> str | None:

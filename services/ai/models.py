@@ -47,6 +47,7 @@ DEFAULT_TASK_MODELS: dict[str, str] = {
     "explain": NOVA_LITE,
     "debug": NOVA_LITE,
     "optimize": NOVA_LITE,
+    "explain_code": NOVA_LITE,
     "generate": NOVA_LITE,
     "chat": NOVA_MICRO,
 }

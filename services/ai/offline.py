@@ -134,6 +134,9 @@ class OfflineProvider:
             "steps": ["Run the code with a small input and compare the result with what you expect."],
         }
 
+    def _explain_code(self, p: dict[str, Any]) -> dict[str, Any]:
+        return code_checks.explain_lines(p["code"])
+
     def _optimize(self, p: dict[str, Any]) -> dict[str, Any]:
         suggestions = code_checks.optimize_suggestions(p["code"])
         summary = (

@@ -168,6 +168,11 @@ def debug_prompt(p: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def explain_code_prompt(p: dict[str, Any]) -> tuple[str, str]:
+    return _code_prompt("explainer: say in plain words what the code does, then, for short code, what each "
+                        "line does (`lines`, by line number); do not fix or rewrite it", p)
+
+
 def optimize_prompt(p: dict[str, Any]) -> tuple[str, str]:
     return _code_prompt("optimizer: suggest clearer or faster code, one suggestion per issue", p)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from services.ai.models import DEFAULT_TASK_MODELS, MODELS, price_of
 
-TASK_NAMES = ("lesson", "hint", "quiz", "explain", "review", "debug", "optimize", "generate", "chat")
+TASK_NAMES = ("lesson", "hint", "quiz", "explain", "review", "debug", "optimize", "generate", "chat", "explain_code")
 
 # Requests per learner per hour. Seed 001: explanations 50, quizzes 20, code generation 30, reviews 20;
 # the rest are chosen here: hints 30, chat 60 (short turns), debug 30, optimize 20, new lessons 5
@@ -26,6 +26,7 @@ DEFAULT_QUOTAS: dict[str, int] = {
     "chat": 60,
     "debug": 30,
     "optimize": 20,
+    "explain_code": 30,  # the assistant's "what does this code do", its own quota (explain is the tutor's)
     "lesson": 5,
 }
 

@@ -101,4 +101,11 @@ OPTIMIZE = _obj(
     suggestions={"type": "array", "maxItems": 10, "items": _ISSUE},
 )
 
+EXPLAIN_CODE = _obj(
+    ["summary"],
+    summary=_text(1_000),
+    lines={"type": "array", "maxItems": 40,
+           "items": _obj(["line", "text"], line={"type": "integer", "minimum": 1}, text=_text(300))},
+)
+
 GENERATE = _obj(["code", "explanation"], code=_text(4_000), explanation=_text(1_500), citations=CITATIONS)

@@ -47,6 +47,8 @@ TASKS: dict[str, Task] = {
         Task("explain", "Explanations", task_schemas.EXPLAIN, 900, prompts.explain_prompt, ("concept",)),
         Task("review", "Code review", task_schemas.REVIEW, 1000, prompts.review_prompt, ("code",)),
         Task("debug", "Debugging", task_schemas.DEBUG, 800, prompts.debug_prompt, ("code",)),
+        Task("explain_code", "Code explanations", task_schemas.EXPLAIN_CODE, 900, prompts.explain_code_prompt,
+             ("code",)),
         Task("optimize", "Optimization", task_schemas.OPTIMIZE, 800, prompts.optimize_prompt, ("code",)),
         Task(
             "generate",

@@ -17,6 +17,7 @@ TYPICAL_OUTPUT_TOKENS = {
     "debug": 380,
     "optimize": 380,
     "generate": 520,
+    "explain_code": 300,
 }
 
 
@@ -63,6 +64,8 @@ def lesson_answer(body: dict[str, Any]) -> dict[str, Any]:
 DEFAULT_ANSWERS: dict[str, Any] = {
     "lesson": lesson_answer,
     "hint": {"hint": "Look at the name the failing test asks for and compare it, letter by letter, with yours."},
+    "explain_code": {"summary": "The code adds up the numbers it is given.",
+                     "lines": [{"line": 1, "text": "Defines the function."}, {"line": 2, "text": "Starts at 0."}]},
     "quiz": {
         "questions": [
             {
