@@ -188,6 +188,20 @@ def _unused_service_models(folder: str, names: list[str]) -> set[str]:
     return {name for name in names if name not in AWS_SERVICES and (Path(folder) / name).is_dir()}
 
 
+# fpdf2 (the PDF progress report) draws no images, so it runs without Pillow, and it uses only part of
+# fontTools (reading TrueType, subsetting): what else they bring is left out, ~10 of their ~17 MB
+# zipped. tests/package/test_report_from_package.py makes a report from the built zip.
+_LEFT_OUT_DEPS = ("PIL", "pillow.libs", "pillow-")  # Pillow: the package, its libraries, its dist-info
+_LEFT_OUT_FONTTOOLS = {"cu2qu", "qu2cu", "ufoLib", "voltLib", "merge", "mtiLib", "diff", "t1Lib"}
+
+
+def _left_out(folder: str, names: list[str]) -> set[str]:
+    left_out = _unused_service_models(folder, names)
+    if Path(folder).name == "fontTools":
+        left_out |= _LEFT_OUT_FONTTOOLS & set(names)
+    return left_out | {name for name in names if name.startswith(_LEFT_OUT_DEPS)}
+
+
 def _forget_dropped_files(stage: Path) -> None:
     """Drop RECORD lines of the console scripts left out: their hashes depend on the build's path."""
     for record in stage.glob("*.dist-info/RECORD"):
@@ -198,7 +212,7 @@ def _forget_dropped_files(stage: Path) -> None:
 
 def _stage(deps: Path, files: list[Path], stage: Path) -> None:
     shutil.rmtree(stage, ignore_errors=True)
-    shutil.copytree(deps, stage, ignore=_unused_service_models)
+    shutil.copytree(deps, stage, ignore=_left_out)
     _forget_dropped_files(stage)
     for relative in files:
         destination = stage / relative

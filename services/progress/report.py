@@ -8,6 +8,7 @@ system has it); without one the report falls back to the PDF core font, which pr
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -41,7 +42,9 @@ def find_font(configured: str | None) -> str | None:
 
 
 def build_pdf(data: ReportInput, font_path: str | None) -> bytes:
-    from fpdf import FPDF  # lazily: fpdf2, Pillow and fontTools load only for a report
+    with warnings.catch_warnings():  # the Lambda zip leaves Pillow out: fpdf2 warns it cannot add images
+        warnings.filterwarnings("ignore", message="Pillow could not be imported")
+        from fpdf import FPDF  # lazily: fpdf2 and fontTools load only for a report
 
     pdf = FPDF(format="A4")
     pdf.set_title("CodeLearn progress report")
