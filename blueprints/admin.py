@@ -10,6 +10,8 @@ from blueprints.nav import NavItem, add_nav_item
 from services.ai.budget import Budget
 from services.ai.cost_report import cost_summary
 from services.ai.settings import AISettings
+from services.errors import InvalidInput, NotFoundError, PermissionDenied
+from services.user_admin import UserAdmin, is_disabled
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -77,6 +79,45 @@ def set_budget():
     return redirect(url_for(".cost"))
 
 
+def _user_admin() -> UserAdmin:
+    return current_app.extensions["codelearn.user_admin"]
+
+
+@bp.get("/users")
+def users():
+    try:
+        listing = _user_admin().listing(request.args.get("q", "")[:320], request.args.get("cursor"))
+    except InvalidInput as exc:
+        flash(str(exc), "error")
+        listing = _user_admin().listing()
+    return render_template("admin/users.html", listing=listing, is_disabled=is_disabled)
+
+
+@bp.post("/users/<user_id>/role")
+def change_role(user_id: str):
+    try:
+        user = _user_admin().set_role(current_user.id, user_id, request.form.get("role", ""))
+    except (InvalidInput, PermissionDenied, NotFoundError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{user.email} is now {'an admin' if user.role == 'admin' else 'a learner'}.", "success")
+    return redirect(url_for(".users", q=request.form.get("q", "")))
+
+
+@bp.post("/users/<user_id>/disabled")
+def change_disabled(user_id: str):
+    disable = request.form.get("disabled") == "on"
+    try:
+        user = _user_admin().set_disabled(current_user.id, user_id, disable)
+    except (InvalidInput, PermissionDenied, NotFoundError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{user.email} is {'disabled and logged out everywhere' if disable else 'enabled again'}.", "success")
+    return redirect(url_for(".users", q=request.form.get("q", "")))
+
+
 def init_app(app: Flask) -> None:
+    app.extensions["codelearn.user_admin"] = UserAdmin(app.extensions["codelearn.store"])
     app.register_blueprint(bp)
     add_nav_item(app, NavItem("Costs", "admin.cost", "admin", admin_only=True))
+    add_nav_item(app, NavItem("Users", "admin.users", "admin", admin_only=True))

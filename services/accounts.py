@@ -200,7 +200,7 @@ class Accounts:
         user = self._store.get_user_by_email(email)
         valid = passwords.verify_password(password[: passwords.MAX_LENGTH],
                                           user.password_hash if user else _dummy_hash())
-        if user is None or not valid:
+        if user is None or not valid or user.preferences.get("disabled_at"):  # an admin disabled the account
             log.info("login failed", extra={"known_account": user is not None})
             raise InvalidCredentials()
         admission.succeeded()
@@ -227,6 +227,8 @@ class Accounts:
         if found is None:
             return None
         session, user = found
+        if user.preferences.get("disabled_at"):  # disabling ended its sessions; one read just before dies too
+            return None
         if (now - session.last_seen_at).total_seconds() >= SESSION_TOUCH_SECONDS:
             expires = session.expires_at if session.remember else now + self._session_lifetime(False)
             self._store.touch_session(session.id, now, expires)
