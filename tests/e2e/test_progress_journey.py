@@ -85,3 +85,24 @@ def test_a_learner_with_history_sees_progress_changes_zone_exports_and_deletes(l
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Log in").wait_for()
     assert page.get_by_role("heading", name="Hello, Chiara!").count() == 0
+
+
+def test_an_admin_finds_and_disables_a_learner_who_is_logged_out(live_server, page, browser):
+    app = live_server.app
+    store = app.extensions["codelearn.store"]
+    log_in_learner(live_server, page, email="root@example.com", name="Root")
+    store.update_user(store.get_user_by_email("root@example.com").id, role="admin")
+    learner_context = browser.new_context()
+    learner_page = learner_context.new_page()
+    log_in_learner(live_server, learner_page, email="dana@example.com", name="Dana")
+    page.goto(live_server.url + "/admin/users")
+    page.get_by_role("heading", name="Newest first").wait_for()
+    both_widths(page, "74-admin-users")
+    page.get_by_label("Find an account by email").fill("dana@example.com")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("button", name="Disable dana@example.com").click()
+    page.get_by_text("dana@example.com is disabled and logged out everywhere.").wait_for()
+    both_widths(page, "75-admin-disabled")
+    learner_page.goto(live_server.url + "/dashboard")
+    learner_page.get_by_role("heading", name="Log in").wait_for()  # the learner's session ended
+    learner_context.close()
