@@ -68,6 +68,11 @@ def answer():
     card_id, ref, version, shown_at = _shown()
     seconds = max(0.0, time.time() - shown_at)
     helped = request.form.get("helped") == "1"
+    if request.form.get("hint") == "1":  # the lesson's own first hint (authored: no AI text to gate)
+        item = reviews().item(current_user.id, card_id, ref, version)
+        return render_template("reviews/session.html", today=reviews().today(current_user.id), item=item,
+                               token=request.form["token"], code=request.form.get("code", ""),
+                               hint=item.lesson.hints[0] if item.lesson.hints else "", helped=True)
     try:
         if "code" in request.form:
             result = reviews().submit_variant(current_user.id, card_id, ref, version, request.form["code"],

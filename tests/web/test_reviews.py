@@ -133,3 +133,21 @@ def test_bad_input_gets_a_4xx_and_changes_nothing(app, client, learner, reviews)
 
 def test_the_page_needs_a_login(client):
     assert client.get("/review").status_code in (302, 401)
+
+
+def test_a_variant_passed_after_a_hint_is_rated_hard(app, client, learner, reviews):
+    post_form(client, f"/learn/{LESSON}/submit", {"code": SOLUTION})
+    move_clock(reviews, days=3, hours=1)
+    for _ in range(30):
+        page, token = shown(client)
+        fields = right_answer(app, reviews, token)
+        if "code" in fields:
+            break
+        answer(client, token, **fields)
+    logs = app.extensions["codelearn.store"].list_review_logs
+    before = len(logs(learner.id, limit=100))
+    hinted = answer(client, token, hint="1", code="# thinking\n").get_data(as_text=True)
+    assert "A hint from the lesson" in hinted and 'name="helped" value="1"' in hinted and "# thinking" in hinted
+    assert len(logs(learner.id, limit=100)) == before  # a hint rates nothing
+    body = answer(client, token, helped="1", **fields).get_data(as_text=True)
+    assert "well remembered" in body and "Rated <strong>Hard</strong>" in body
