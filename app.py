@@ -53,7 +53,7 @@ from services.lessons.service import LessonService
 from services.mail import Mailer, OutboxMailer, SesMailer
 from services.progress.dashboard import DashboardService
 from services.progress.data_rights import DataRights
-from services.progress.profile import ProfileService
+from services.progress.profile import EmailChange, ProfileService
 from services.progress.recorder import ActivityRecorder, RecorderSettings
 from services.ratelimit import RateLimiter
 from services.reviews.service import ReviewService, ReviewSettings
@@ -264,6 +264,7 @@ def _build_progress(app: Flask, track: list) -> ActivityRecorder:
     app.extensions["codelearn.progress_recorder"] = recorder
     app.extensions["codelearn.dashboard"] = DashboardService(store, list(track), recorder)
     app.extensions["codelearn.profile"] = ProfileService(store)
+    app.extensions["codelearn.email_change"] = EmailChange(store, app.extensions["codelearn.mailer"])
     app.extensions["codelearn.data_rights"] = DataRights(store)
     return recorder
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from blueprints.deps import service
@@ -26,6 +26,11 @@ class ProfileForm(FlaskForm):
     display_name = StringField("Display name", [Length(max=MAX_NAME_LENGTH)])
     time_zone = StringField("Time zone", [DataRequired("Choose your time zone."), Length(max=64)],
                             description="Streaks and the activity calendar count days in this zone, e.g. Europe/Rome.")
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = EmailField("New email address", [DataRequired("Enter the new address."), Length(max=320)])
+    password = PasswordField("Your password", [DataRequired("Enter your password.")])
 
 
 class DeleteAccountForm(FlaskForm):
@@ -55,7 +60,43 @@ def profile():
             return redirect(url_for("progress.profile"))
     status = 400 if form.errors else 200
     return render_template("progress/profile.html", form=form, zones=zone_names(),
-                           delete_form=DeleteAccountForm(formdata=None)), status
+                           email_form=EmailChangeForm(formdata=None)), status
+
+
+@bp.post("/account/email")
+@login_required
+def change_email():
+    email_form = EmailChangeForm()
+    if email_form.validate_on_submit():
+        try:
+            address = service("email_change").request(
+                current_user.id, email_form.new_email.data or "", email_form.password.data or "",
+                lambda token: url_for("progress.confirm_email", token=token, _external=True))
+        except InvalidInput as exc:
+            for name, message in (exc.field_errors or {"new_email": str(exc)}).items():
+                email_form[name].errors = [*email_form[name].errors, message]
+        else:
+            flash(f"We sent a link to {address}. Your email changes when you open it; until then, "
+                  f"log in with {current_user.email}.", "info")
+            return redirect(url_for("progress.profile"))
+    form = ProfileForm(data={"display_name": current_user.display_name,
+                             "time_zone": current_user.preferences.get("time_zone", "UTC")})
+    return render_template("progress/profile.html", form=form, zones=zone_names(), email_form=email_form), 400
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    # A GET only shows a button: mail scanners that prefetch links must not spend the token.
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            user = service("email_change").confirm(token)
+        except InvalidInput as exc:
+            flash(str(exc), "error")
+            return render_template("progress/confirm_email.html", form=form, failed=True), 400
+        flash(f"Your email address is now {user.email}.", "success")
+        return redirect(url_for("progress.profile") if current_user.is_authenticated else url_for("auth.login"))
+    return render_template("progress/confirm_email.html", form=form, failed=False)
 
 
 @bp.get("/account/report.pdf")

@@ -81,5 +81,11 @@ class ProgressRecords(abc.ABC):
         self.delete_user(user_id)  # type: ignore[attr-defined]
 
     @abc.abstractmethod
+    def change_email(self, user_id: str, old_email: str, new_email: str) -> bool:
+        """Move the account from `old_email` (still its address) to `new_email` (normalised), atomically.
+        EmailTaken when another account has it; False when the account's address is no longer
+        `old_email` (changed meanwhile) or the account is gone."""
+
+    @abc.abstractmethod
     def user_items(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
         """Every item stored about the learner, as stored (JSON-shaped), by kind of item."""

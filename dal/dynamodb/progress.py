@@ -16,10 +16,11 @@ import contextlib
 from datetime import UTC, datetime
 from typing import Any
 
+from dal.base import EmailTaken
 from dal.dynamodb import keys
-from dal.dynamodb.errors import ConditionFailed
+from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
 from dal.dynamodb.schema import USER_INDEX
-from dal.dynamodb.table import Table
+from dal.dynamodb.table import Table, serialize
 from dal.encoding import from_iso, optional_from_iso, to_iso
 from dal.progress import ActivityHour, ProgressSummary, ProgressView
 
@@ -107,6 +108,34 @@ class ProgressRecords:
             {":pk": keys.user_partition(user_id), ":prefix": ACHIEVEMENT_PREFIX}, ConsistentRead=True,
         )
         return {item["achievementId"]: from_iso(item["earnedAt"]) for item in found}
+
+    def change_email(self, user_id: str, old_email: str, new_email: str) -> bool:
+        # The new address's claim, the old one's release and the profile change: all or nothing.
+        writes = [
+            {"Put": {"TableName": self._table.name, "ConditionExpression": "attribute_not_exists(PK)",
+                     "Item": serialize({**keys.email_key(new_email), "userId": user_id})}},
+            {"Update": {"TableName": self._table.name, "Key": serialize(keys.user_key(user_id)),
+                        "UpdateExpression": "SET #email = :new",
+                        "ConditionExpression": "attribute_exists(PK) AND #email = :old",
+                        "ExpressionAttributeNames": {"#email": "email"},
+                        "ExpressionAttributeValues": serialize({":new": new_email, ":old": old_email})}},
+            {"Delete": {"TableName": self._table.name, "Key": serialize(keys.email_key(old_email)),
+                        "ConditionExpression": "#user = :id", "ExpressionAttributeNames": {"#user": "userId"},
+                        "ExpressionAttributeValues": serialize({":id": user_id})}},
+        ]
+        try:
+            self._table.call("transact_write_items", TransactItems=writes)
+        except TransactionCanceled as canceled:
+            reasons = canceled.reasons + ["None"] * (3 - len(canceled.reasons))
+            if reasons[0] == "ConditionalCheckFailed":
+                claim = self._table.get(keys.email_key(new_email))
+                if claim and claim.get("userId") == user_id:
+                    return True  # our own transaction, resent after its answer was lost
+                raise EmailTaken(new_email) from canceled
+            if "ConditionalCheckFailed" in reasons:
+                return False
+            raise
+        return True
 
     def user_items(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
         # The partition holds the learner's own items; sessions and tokens are found through GSI1.

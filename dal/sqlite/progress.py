@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from dal.base import NotFound
+from dal.base import EmailTaken, NotFound
 from dal.encoding import from_iso, optional_from_iso, to_iso
 from dal.progress import ActivityHour, ProgressSummary
 
@@ -90,6 +90,15 @@ class ProgressRecords:
         finally:
             self._run("PRAGMA secure_delete = OFF")
         self._run("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def change_email(self, user_id: str, old_email: str, new_email: str) -> bool:
+        try:
+            changed = self._connections.get().execute(
+                "UPDATE users SET email = ? WHERE id = ? AND email = ? RETURNING 1", (new_email, user_id, old_email),
+            ).fetchall()
+        except sqlite3.IntegrityError as error:  # the UNIQUE email decides races between accounts
+            raise EmailTaken(new_email) from error
+        return bool(changed)
 
     def user_items(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
         # Every table with a user_id column holds the learner's rows: a new area's table is included

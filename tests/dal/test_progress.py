@@ -161,3 +161,23 @@ def test_the_view_reads_summary_hours_and_achievements_together(store):
     assert view.achievements == {"first-lesson": HOUR}
     empty = store.get_progress_view(new_user(store).id)
     assert empty.summary is None and empty.hours == [] and empty.achievements == {}
+
+
+def test_changing_the_email_moves_the_account_and_frees_the_old_address(store):
+    from dal.base import EmailTaken
+
+    user = new_user(store, email="old@example.com")
+    other = new_user(store, email="taken@example.com")
+    try:
+        store.change_email(user.id, "old@example.com", "taken@example.com")
+        raise AssertionError("EmailTaken expected")
+    except EmailTaken:
+        pass
+    assert store.get_user_by_email("old@example.com").id == user.id  # the old address keeps working
+    assert store.change_email(user.id, "old@example.com", "new@example.com") is True
+    assert store.get_user(user.id).email == "new@example.com"
+    assert store.get_user_by_email("new@example.com").id == user.id
+    assert store.get_user_by_email("old@example.com") is None
+    assert store.change_email(user.id, "old@example.com", "third@example.com") is False  # changed meanwhile
+    new_user(store, email="old@example.com")  # the old address is free for anyone
+    assert store.get_user_by_email("taken@example.com").id == other.id

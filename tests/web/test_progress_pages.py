@@ -161,3 +161,35 @@ def test_the_progress_report_is_a_pdf_whose_text_says_the_learners_progress(app,
     assert "Progress report: Lucia di città" in text
     assert "Lessons completed: 1 of" in text and "Variables" in text
     assert "First steps: earned" in text and "Europe/Rome" in text
+
+
+def test_an_email_change_waits_for_the_new_address_to_confirm_it(app, client, learner):
+    from tests.conftest import last_link, outbox
+
+    verified_learner(app, "taken@example.com")
+    token = csrf_token(client, "/account/profile")
+    wrong = client.post("/account/email", data={"csrf_token": token, "new_email": "ada.new@example.com",
+                                                "password": "not my password"})
+    assert wrong.status_code == 400 and "That is not your password." in wrong.get_data(as_text=True)
+    taken = client.post("/account/email", data={"csrf_token": token, "new_email": "taken@example.com",
+                                                "password": PASSWORD})
+    assert taken.status_code == 400 and "Another account uses" in taken.get_data(as_text=True)
+    asked = client.post("/account/email", data={"csrf_token": token, "new_email": "Ada.New@Example.com",
+                                                "password": PASSWORD}, follow_redirects=True)
+    assert "We sent a link to" in asked.get_data(as_text=True)
+    assert outbox(app)[-1]["to"] == "ada.new@example.com"
+    store = app.extensions["codelearn.store"]
+    assert store.get_user(learner.id).email == "ada@example.com"
+    assert login(app.test_client()).status_code == 302  # the old address still works
+    link = last_link(app)
+    path = link.split("//", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path)
+    assert page.status_code == 200 and "Confirm my new address" in page.get_data(as_text=True)
+    assert store.get_user(learner.id).email == "ada@example.com"  # opening the link changes nothing
+    done = client.post("/" + path, data={"csrf_token": csrf_token(client, "/" + path)}, follow_redirects=True)
+    assert "Your email address is now ada.new@example.com" in done.get_data(as_text=True)
+    assert store.get_user(learner.id).email == "ada.new@example.com"
+    assert login(app.test_client(), email="ada.new@example.com").status_code == 302
+    assert login(app.test_client()).status_code != 302
+    again = client.post("/" + path, data={"csrf_token": csrf_token(client, "/account/profile")})
+    assert again.status_code == 400
