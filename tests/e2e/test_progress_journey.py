@@ -39,8 +39,11 @@ def test_a_learner_with_history_sees_progress_changes_zone_exports_and_deletes(l
                      (late + timedelta(hours=1), "run")):
         recorder.record(ActivityEvent(user.id, at, kind, {"lesson_id": "python-variables", "attempts": 1,
                                                           "status": "pass", "passed": 3, "total": 3}))
+    concepts = [c.id for c in app.extensions["codelearn.tutor"].concepts.all()][:5]
+    app.extensions["codelearn.tutor"].skills.record_quiz(user.id, [((c,), True, 4) for c in concepts], 1.0)
     page.goto(live_server.url + "/dashboard")
     page.get_by_role("heading", name="Your streak").wait_for()
+    assert page.locator(".skill-summary li").count() == 5
     utc_streak = page.locator(".stat").first.inner_text()
     assert page.locator("svg.heat-map rect").count() >= 365
     assert page.locator(".achievement.earned").count() >= 2
