@@ -92,9 +92,13 @@ TOPIC_WEIGHTS = [1 / (rank + 1) for rank in range(len(OFF_LIBRARY_TOPICS))]  # Z
 # concepts with few bank questions, where generated questions are used after validation (cached per
 # concept). Concepts are drawn with a Zipf weight over the curriculum: early concepts are asked most.
 TUTOR_PER_LEARNER = {"explain": 10, "generated_quiz": 3}
-# Tutor chat and code-assistant requests per learner per month (seed 001's features), priced
-# separately: they are the chat and assistant issue's.
-ASSISTANT_PER_LEARNER = {"chat": 4, "review": 1, "debug": 1, "generate": 0.5}
+# Tutor chat and code-assistant requests per active learner per month (issue 16's assumptions), through
+# the real services: chat questions in conversations of 4 (1 in 4 started from a lesson page, so with
+# the challenge, the code and the last results as context), reviews (static first: the model is asked
+# only when the static checks find nothing essential), debug requests with the failing test's message,
+# explain / optimize, and generate (checked against the closest uncompleted challenges).
+ASSISTANT_PER_LEARNER = {"chat": 20, "review": 8, "debug": 5, "explain": 2, "optimize": 1, "generate": 2}
+CHAT_TURNS_PER_CONVERSATION = 4
 
 # Seed 000's design, as written: Claude 3 Haiku; a lesson prompt of ~110 tokens answered with up to
 # 1,500 (about 1,100 in practice); AI feedback on every failed submission among a learner's first two
@@ -185,7 +189,7 @@ def simulate(learners: int, seed: int) -> tuple[Tally, Any, int, dict[str, int]]
         month_end = MONTH_START + timedelta(days=29, hours=23)
         summary = cost_summary(service.budget, settings, month_end, days=30)
         headline_calls = len(fake.requests)
-        assistant = assistant_month(rng, service, clock, learners, lessons)
+        assistant = assistant_month(rng, service, clock, learners, lessons, store, index, grader)
         with_assistant = cost_summary(service.budget, settings, month_end, days=30)
         client.close()
         store.close()
@@ -239,24 +243,37 @@ GENERATED_QUIZ = {"questions": [{
     "program": {"code": "print(repr(sorted([3, 1, 2])[0]))", "outputs": ["3", "1", "2", "0"]}}]}
 
 
-def assistant_month(rng, service, clock, learners, lessons) -> int:
-    """Tutor chat, explanations, reviews, debugging and code generation at ASSISTANT_PER_LEARNER."""
+def assistant_month(rng, service, clock, learners, lessons, store, index, grader) -> int:
+    """Tutor chat and the code assistant at ASSISTANT_PER_LEARNER, through ChatService and
+    AssistantService (retrieval, history window, citations, the gate, static review first)."""
+    from bench.tutor_chat_questions import QUESTIONS
+    from services.assistant.service import AssistantService
+    from services.chat.service import ChatService
+    from services.lessons.library import LessonLibrary
+
+    library, _ = LessonLibrary.from_directory(CONTENT)
+    chat = ChatService(store, service, index, library, grader, clock=clock)
+    assistant = AssistantService(store, service, index, library, grader)
+    codes = [lesson["solution"] for lesson in lessons] + [lesson["starter"] for lesson in lessons]
     requests = 0
-    codes = [lesson["solution"] for lesson in lessons]
     for n in range(learners):
-        for task, per_month in ASSISTANT_PER_LEARNER.items():
-            count = int(per_month) + (rng.random() < per_month % 1)
-            for _ in range(count):
+        user = f"learner-{n:03d}"
+        conversation = None
+        for turn in range(ASSISTANT_PER_LEARNER["chat"]):
+            clock.now = MONTH_START + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
+            if turn % CHAT_TURNS_PER_CONVERSATION == 0:
+                from_lesson = rng.choice(lessons)["id"] if rng.random() < 0.25 else ""
+                conversation = chat.start(user, lesson_id=from_lesson)
+            chat.ask(user, conversation.id, rng.choice(QUESTIONS)[0])
+            requests += 1
+        for mode in ("review", "debug", "explain", "optimize", "generate"):
+            for _ in range(ASSISTANT_PER_LEARNER[mode]):
                 clock.now = MONTH_START + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
                 lesson = rng.choice(lessons)
-                payload = {
-                    "chat": {"question": f"How does {lesson['topic']} work?", "lesson_id": lesson["id"]},
-                    "review": {"code": rng.choice(codes)},
-                    "debug": {"code": rng.choice(codes), "error": "AssertionError: assert 3 == 4"},
-                    "generate": {"description": f"a small example of {lesson['topic']}"},
-                }[task]
-                service.run(task, payload, user_id=f"learner-{n:03d}")
+                assistant.ask(user, mode, rng.choice(codes), error="AssertionError: assert 3 == 4",
+                              description=f"a small example of {lesson['topic']}")
                 requests += 1
+    chat.close()
     return requests
 
 
@@ -355,7 +372,7 @@ def main() -> None:
     )
     extra = everything.total_cost_usd - summary.total_cost_usd
     print(
-        f"Not in the headline: tutor and code assistant at {ASSISTANT_PER_LEARNER} requests per learner "
+        f"Chat and code assistant at {ASSISTANT_PER_LEARNER} requests per learner "
         f"({assistant_requests} requests) add {extra:.2f} USD "
         + ", ".join(
             f"{f.feature} {f.cost_usd:.2f}"
@@ -377,8 +394,8 @@ def main() -> None:
         f"{'on' if summary.emergency.on else 'off'}; ran in {time.monotonic() - started:.1f} s."
     )
     print(
-        f"cost_month usd={summary.total_cost_usd:.2f} lesson_views={views} model_calls={summary.model_calls} "
-        f"no_model_share={summary.no_model_share:.3f}"
+        f"cost_month usd={everything.total_cost_usd:.2f} lesson_views={views} model_calls={everything.model_calls} "
+        f"no_model_share={summary.no_model_share:.3f} usd_core={summary.total_cost_usd:.2f}"
     )
 
 

@@ -41,7 +41,9 @@ MODELS: dict[str, ModelPrice] = {
 # wrong answer is expensive (a generated lesson is graded and cached for 90 days; code reviews).
 DEFAULT_TASK_MODELS: dict[str, str] = {
     "lesson": CLAUDE_HAIKU_45,
-    "review": CLAUDE_HAIKU_45,
+    # Reviews are static first; the model adds what static checks cannot say. At 8 a learner a month,
+    # 4,000 reviews on Claude Haiku 4.5 would cost ~15 USD of a 5 USD month: Nova Lite, ~1 USD.
+    "review": NOVA_LITE,
     "hint": NOVA_LITE,
     "quiz": NOVA_LITE,
     "explain": NOVA_LITE,

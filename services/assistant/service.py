@@ -103,7 +103,9 @@ class AssistantService:
         static = analysis.review(code)
         findings = list(static.findings)
         source, notes = "static", ()
-        if getattr(self._ai, "uses_model", False):
+        if getattr(self._ai, "uses_model", False) and not static.of(ESSENTIAL):
+            # The model only where the static checks leave it something to say: with an essential
+            # finding (syntax error, undefined name, bare except) the learner fixes that first.
             data, source, notes = self._run(user_id, "review", {"code": code})
             if source != "offline":
                 findings = _merge(findings, data, static.lines)
