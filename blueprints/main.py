@@ -32,7 +32,7 @@ def dashboard():
         log.warning("dashboard without next steps: the store did not answer")
         profile = None
     try:
-        progress = service("dashboard").build(current_user.user)
+        progress = service("dashboard").build(current_user.user, completed=profile.completed if profile else None)
     except StoreError:
         log.warning("dashboard without progress aggregates: the store did not answer")
         progress = None

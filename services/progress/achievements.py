@@ -83,8 +83,21 @@ RULES_BY_ID = {rule.id: rule for rule in RULES}
 
 
 def facts(counts: dict[str, int], current_streak: int, longest_streak: int, progress: list[Progress],
-          level_of: dict[str, str], quiz_records: dict[str, QuizRecord] | None = None) -> Facts:
-    """The facts from what the pages read anyway; `level_of` maps the track's lesson ids to levels."""
+          level_of: dict[str, str], quiz_records: dict[str, QuizRecord] | None = None,
+          completed: set[str] | None = None) -> Facts:
+    """The facts from what the pages read anyway; `level_of` maps the track's lesson ids to levels.
+    `completed` (lesson ids) stands in for `progress` where only completion is known: first tries
+    then count nothing (the recorder, which reads the records on each completion, awards those)."""
+    if completed is not None:
+        done: dict[str, int] = {}
+        for lesson_id in completed:
+            if lesson_id in level_of:
+                done[level_of[lesson_id]] = done.get(level_of[lesson_id], 0) + 1
+        totals: dict[str, int] = {}
+        for level in level_of.values():
+            totals[level] = totals.get(level, 0) + 1
+        perfect = sum(1 for r in (quiz_records or {}).values() if r.total > 0 and r.best_score >= r.total)
+        return Facts(counts, current_streak, longest_streak, done, totals, {}, perfect)
     lessons_by_level: dict[str, int] = {}
     for level in level_of.values():
         lessons_by_level[level] = lessons_by_level.get(level, 0) + 1

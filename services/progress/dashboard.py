@@ -69,7 +69,9 @@ class DashboardService:
     def level_of(self) -> dict[str, str]:
         return {lesson.id: lesson.level for lesson in self._track}
 
-    def build(self, user: User, progress: list[Progress] | None = None) -> Dashboard:
+    def build(self, user: User, progress: list[Progress] | None = None, completed: set[str] | None = None) -> Dashboard:
+        """`completed`: the completed lesson ids when the caller has them (the tutor's profile of the
+        same page), instead of reading the lesson records again."""
         now = self._clock()
         zone_name = str(user.preferences.get("time_zone") or "UTC")
         zone = time_zone(zone_name)
@@ -78,27 +80,29 @@ class DashboardService:
         counts = view.summary.counts if view.summary else {}
         days = local_days(view.hours, zone)
         streak = streaks(days, today)
-        progress = self._store.list_progress(user.id) if progress is None else progress
+        if progress is None and completed is None:
+            progress = self._store.list_progress(user.id)
+        done = completed if completed is not None else {p.lesson_id for p in progress or [] if p.completed}
         earned = dict(view.achievements)
         # Quizzes are not events: the quiz achievement is caught up here, until it is earned.
         quiz_records = self._store.list_quiz_records(user.id) if "perfect-quiz" not in earned else {}
-        facts = achievements.facts(counts, streak.current, streak.longest, progress, self.level_of(), quiz_records)
+        facts = achievements.facts(counts, streak.current, streak.longest, progress or [], self.level_of(),
+                                   quiz_records, completed=done if progress is None else None)
         for rule in achievements.newly_met(facts, earned):  # catch-up: quizzes, rules added since
             if self._store.award_achievement(user.id, rule.id, now):
                 earned[rule.id] = now
         earned = {rule_id: at.astimezone(zone) for rule_id, at in earned.items()}
         week_start = today - timedelta(days=6)
         return Dashboard(
-            time_zone=zone.key, levels=self._levels(progress), streak=streak, heat=heat_map(days, today),
+            time_zone=zone.key, levels=self._levels(done), streak=streak, heat=heat_map(days, today),
             minutes_total=sum(d.seconds for d in days.values()) // 60,
             minutes_week=sum(d.seconds for day, d in days.items() if day >= week_start) // 60,
             achievements=achievements.states(facts, earned),
             recent=[self._recent(e, zone) for e in self._store.list_events(user.id, limit=RECENT_EVENTS).items],
-            completed=sum(lc.completed for lc in self._levels(progress)), total=len(self._track), days=days,
+            completed=sum(1 for lesson in self._track if lesson.id in done), total=len(self._track), days=days,
         )
 
-    def _levels(self, progress: list[Progress]) -> list[LevelCompletion]:
-        done = {p.lesson_id for p in progress if p.completed}
+    def _levels(self, done: set[str]) -> list[LevelCompletion]:
         out = []
         for level in LEVELS:
             ids = [lesson.id for lesson in self._track if lesson.level == level]
