@@ -7,7 +7,7 @@ code and, for debugging, the last failing result.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, render_template, request
+from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blueprints.deps import service
@@ -44,7 +44,19 @@ def page():
         failing = [t for t in report.get("tests") or () if t.get("status") != "pass" and not t.get("hidden")]
         form["error"] = "\n".join(f"{t.get('name')}: {t.get('message', '')}" for t in failing[:3])
     return render_template("assistant/page.html", form=form, answer=None, errors={}, lesson=lesson,
-                           modes=list(MODES))
+                           modes=list(MODES), history=assistant().history(current_user.id))
+
+
+@bp.post("/history/<request_id>/delete")
+def forget(request_id: str):
+    assistant().forget(current_user.id, request_id)
+    return redirect(url_for(".page", _anchor="history"))
+
+
+@bp.post("/history/delete")
+def forget_all():
+    assistant().forget(current_user.id)
+    return redirect(url_for(".page", _anchor="history"))
 
 
 @bp.post("/")
@@ -57,9 +69,10 @@ def ask():
     except InvalidInput as exc:
         status = 400 if "mode" in exc.field_errors else 422
         return render_template("assistant/page.html", form=form, answer=None, errors=exc.field_errors,
-                               error=str(exc), lesson=lesson, modes=list(MODES)), status
+                               error=str(exc), lesson=lesson, modes=list(MODES),
+                               history=assistant().history(current_user.id)), status
     return render_template("assistant/page.html", form=form, answer=answer, errors={}, lesson=lesson,
-                           modes=list(MODES))
+                           modes=list(MODES), history=assistant().history(current_user.id))
 
 
 def init_app(app: Flask) -> None:

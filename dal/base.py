@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from dal.assistant import AssistantRecords
 from dal.chat import ChatRecords
 from dal.paging import Page
 from dal.progress import ProgressRecords
@@ -166,7 +167,7 @@ UPDATABLE_USER_FIELDS = frozenset(
 )
 
 
-class Store(TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, abc.ABC):
+class Store(TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords, abc.ABC):
     """Everything CodeLearn persists. One instance per process; safe to share between threads.
     Each later area adds its abstract methods from its own module (dal/tutor.py, ...).
 

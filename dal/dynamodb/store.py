@@ -22,6 +22,7 @@ from dal.base import (
     User,
 )
 from dal.dynamodb import items, keys
+from dal.dynamodb.assistant import AssistantRecords
 from dal.dynamodb.chat import ChatRecords
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
 from dal.dynamodb.expressions import set_and_remove
@@ -69,7 +70,7 @@ def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.02 * 2**attempt))
 
 
-class DynamoStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, Store):
+class DynamoStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords, Store):
     """A Store in one DynamoDB table. `client` is a boto3 DynamoDB client made by the caller (once
     per process); boto3 clients are thread-safe, so the store is too."""
 

@@ -272,6 +272,22 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        7,
+        # The code assistant's history (dal/assistant.py), kept 30 days: purged per learner on write.
+        """
+        CREATE TABLE assistant_requests (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            code TEXT NOT NULL DEFAULT '',
+            result TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (user_id, id)
+        );
+        """,
+    ),
 ]
 
 

@@ -10,10 +10,13 @@ curated challenges retrieval finds closest to the description, so it never solve
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from dal.base import Store
+from dal.assistant import AssistantRequest
+from dal.base import Store, StoreError
 from services.ai.errors import AIUnavailable, QuotaExceeded
 from services.ai.hint_check import check_generated, check_hint
 from services.ai.lesson_index import LessonIndex
@@ -22,6 +25,7 @@ from services.ai.service import NOTE_OFFLINE
 from services.ai.tasks import TASKS
 from services.assistant import analysis
 from services.assistant.analysis import ACTIONABLE, CELEBRATORY, ESSENTIAL, INFORMATIVE, Finding
+from services.clock import Clock, utcnow
 from services.errors import InvalidInput, NotFoundError, RateLimited, Unavailable
 
 log = logging.getLogger(__name__)
@@ -30,6 +34,8 @@ MODES = {"review": "review", "debug": "debug", "explain": "explain_code", "optim
          "generate": "generate"}
 MAX_DESCRIPTION_CHARS = 1_000
 CLOSEST_LESSONS = 3
+HISTORY_DAYS = 30
+HISTORY_SHOWN = 10
 _MODEL_SEVERITY = {"error": ESSENTIAL, "warning": ACTIONABLE, "info": INFORMATIVE}
 NOTE_GATED = "Part of the answer came too close to your open challenge's solution, so it is not shown."
 NOTE_REFUSED_GENERATE = ("That would solve the challenge of \u201c{title}\u201d, which you have not completed yet: "
@@ -53,7 +59,7 @@ class AssistantAnswer:
 
 class AssistantService:
     def __init__(self, store: Store, ai: Any, index: LessonIndex, library: Any, grader: Any, *,
-                 max_code_chars: int = 20_000) -> None:
+                 max_code_chars: int = 20_000, clock: Clock = utcnow) -> None:
         self._store = store
         self._ai = ai
         self._index = index
@@ -61,9 +67,40 @@ class AssistantService:
         self._grader = grader
         self._offline = OfflineProvider(index)
         self.max_code_chars = max_code_chars
+        self._clock = clock
 
     def ask(self, user_id: str, mode: str, code: Any = "", *, error: Any = "", description: Any = "",
             lesson_id: str = "") -> AssistantAnswer:
+        answer = self._answer(user_id, mode, code, error=error, description=description, lesson_id=lesson_id)
+        self._keep(user_id, answer, code if isinstance(code, str) and mode != "generate" else str(description))
+        return answer
+
+    # --- history: the last requests with their results, kept HISTORY_DAYS -------------------------
+    def history(self, user_id: str) -> list[AssistantRequest]:
+        return self._store.list_assistant_requests(user_id, self._clock(), limit=HISTORY_SHOWN)
+
+    def forget(self, user_id: str, request_id: str = "") -> None:
+        if not request_id:
+            self._store.delete_assistant_history(user_id)
+        elif not self._store.delete_assistant_request(user_id, request_id):
+            raise NotFoundError("There is no such request in your history.")
+
+    def _keep(self, user_id: str, answer: AssistantAnswer, asked: str) -> None:
+        now = self._clock()
+        result = {"summary": answer.summary[:600], "source": answer.source,
+                  "findings": [f.to_dict() for f in answer.findings][:20], "line": answer.line,
+                  "steps": list(answer.steps)[:6], "code": answer.code[:4000],
+                  "complexity": [asdict(c) for c in answer.complexity][:20]}
+        request_id = f"{int(now.timestamp() * 1000):011x}{secrets.token_hex(4)}"
+        try:
+            self._store.add_assistant_request(AssistantRequest(user_id, request_id, answer.mode, now,
+                                                               now + timedelta(days=HISTORY_DAYS),
+                                                               code=asked[:4000], result=result))
+        except StoreError as exc:  # the answer is shown even when the history cannot keep it
+            log.warning("assistant request not kept: %s", exc)
+
+    def _answer(self, user_id: str, mode: str, code: Any = "", *, error: Any = "", description: Any = "",
+                lesson_id: str = "") -> AssistantAnswer:
         if mode not in MODES:
             raise InvalidInput(f"Unknown assistant mode {str(mode)[:20]!r}: choose review, debug, explain, "
                                "optimize or generate.", {"mode": "Choose one of the modes."})

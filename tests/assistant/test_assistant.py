@@ -108,3 +108,19 @@ def test_a_model_review_is_merged_with_lines_checked_and_duplicates_dropped(stor
     messages = [f.message for f in answer.findings]
     assert "Name t could be total." in messages and "Clear loop." in messages
     assert "Mutable default again." not in messages and "A line that does not exist." not in messages
+
+
+def test_the_last_requests_are_listed_with_their_results_and_deletable(app, client, learner):
+    ask(client)
+    ask(client, mode="explain")
+    page = client.get("/assistant/").get_data(as_text=True)
+    assert "Your last requests" in page and "Review my code" in page and "Explain this code" in page
+    assert "Kept 30 days" in page
+    history = app.extensions["codelearn.assistant"].history(learner.id)
+    assert len(history) == 2 and history[1].result["findings"]
+    token = csrf_token(client, "/assistant/")
+    assert client.post(f"/assistant/history/{history[0].id}/delete", data={"csrf_token": token}).status_code == 302
+    assert len(app.extensions["codelearn.assistant"].history(learner.id)) == 1
+    assert client.post("/assistant/history/nope/delete", data={"csrf_token": token}).status_code == 404
+    assert client.post("/assistant/history/delete", data={"csrf_token": token}).status_code == 302
+    assert "No requests yet" in client.get("/assistant/").get_data(as_text=True)
