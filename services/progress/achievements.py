@@ -75,7 +75,7 @@ RULES: tuple[Rule, ...] = (
     _rule("streak-7", "A week strong", "Learn on 7 days in a row.", lambda f: f.longest_streak, 7),
     _rule("streak-30", "A month strong", "Learn on 30 days in a row.", lambda f: f.longest_streak, 30),
     _rule("perfect-quiz", "Flawless", "Answer every question of a quiz right.", lambda f: f.perfect_quizzes, 1),
-    _rule("comeback", "Welcome back", f"Come back after a break of {COMEBACK_DAYS} days or more.",
+    _rule("comeback", "Comeback", f"Come back after a break of {COMEBACK_DAYS} days or more.",
           lambda f: f.count("comeback"), 1),
     _rule("hundred-attempts", "Persistent", "Submit 100 attempts.", lambda f: f.count("attempt"), 100),
 )
