@@ -9,6 +9,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from dal.base import ActivityEvent, Draft, LessonReport, OneTimeToken, Session
+from dal.assistant import AssistantRequest
 from dal.chat import ChatMessage, Conversation
 from dal.reviews import ReviewCard, ReviewLog
 from dal.tutor import Mastery, QuizAttempt
@@ -98,6 +99,8 @@ def _one_of_everything(store, user_id: str, now: datetime) -> None:
                         ReviewLog(user_id, "r1", "concept:variables", 3, now, now, now + timedelta(days=1)))
     store.create_conversation(Conversation(user_id, "c1", "About variables", now, now))
     store.add_message(ChatMessage(user_id, "c1", "m1", "learner", "what is x?", now))
+    store.add_assistant_request(AssistantRequest(user_id, f"{now.isoformat()}#a1", "review", now,
+                                                 now + timedelta(days=30), "x = 1", {"summary": "fine"}))
 
 
 def test_the_export_holds_one_of_everything_without_secrets(store, now):
@@ -105,7 +108,7 @@ def test_the_export_holds_one_of_everything_without_secrets(store, now):
     _one_of_everything(store, user.id, now)
     items = store.user_items(user.id)
     text = json.dumps(items, default=str)
-    assert user.id in text and "python-variables" in text and "About variables" in text
+    assert user.id in text and "python-variables" in text and "About variables" in text and "fine" in text
     kinds = {kind for kind, rows in items.items() if rows}
     assert len(kinds) >= 12, kinds
 
