@@ -262,6 +262,7 @@ def _build_progress(app: Flask, track: list) -> ActivityRecorder:
     recorder = ActivityRecorder(store, lambda: level_of,
                                 RecorderSettings(timedelta(minutes=app.config["PROGRESS_IDLE_MINUTES"])))
     app.extensions["codelearn.progress_recorder"] = recorder
+    app.extensions["codelearn.tutor"].quizzes.submitted_hooks.append(recorder.quiz_submitted)
     app.extensions["codelearn.dashboard"] = DashboardService(store, list(track), recorder)
     app.extensions["codelearn.profile"] = ProfileService(store)
     app.extensions["codelearn.email_change"] = EmailChange(store, app.extensions["codelearn.mailer"])

@@ -84,11 +84,10 @@ class DashboardService:
             progress = self._store.list_progress(user.id)
         done = completed if completed is not None else {p.lesson_id for p in progress or [] if p.completed}
         earned = dict(view.achievements)
-        # Quizzes are not events: the quiz achievement is caught up here, until it is earned.
-        quiz_records = self._store.list_quiz_records(user.id) if "perfect-quiz" not in earned else {}
+        quiz_records = None  # marked quizzes are events (the tutor's hook); back-fill reads the records
         facts = achievements.facts(counts, streak.current, streak.longest, progress or [], self.level_of(),
                                    quiz_records, completed=done if progress is None else None)
-        for rule in achievements.newly_met(facts, earned):  # catch-up: quizzes, rules added since
+        for rule in achievements.newly_met(facts, earned):  # catch-up: rules added since, lost writes
             if self._store.award_achievement(user.id, rule.id, now):
                 earned[rule.id] = now
         earned = {rule_id: at.astimezone(zone) for rule_id, at in earned.items()}
@@ -123,6 +122,8 @@ class DashboardService:
             text = f"{'AI hint' if detail.get('ai') else 'Hint'} on {title}"
         elif event.kind == "run":
             text = f"Ran code in {title}"
+        elif event.kind == "quiz":
+            text = f"Quiz: {detail.get('score', 0)} of {detail.get('total', 0)} right"
         else:
             text = event.kind.replace("_", " ").capitalize()
         return RecentItem(event.at.astimezone(zone), text, lesson_id if lesson_id in self._titles else "")

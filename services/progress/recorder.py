@@ -28,6 +28,8 @@ def counters(event: ActivityEvent) -> dict[str, int]:
     detail = event.detail or {}
     if event.kind == "attempt" and detail.get("status") == "pass":
         counts["pass"] = 1
+    if event.kind == "quiz" and detail.get("total") and detail.get("score") == detail.get("total"):
+        counts["perfect_quiz"] = 1
     if event.kind == "completion":
         if not detail.get("assisted"):
             counts["independent"] = 1
@@ -47,6 +49,10 @@ class ActivityRecorder:
         self._store = store
         self._level_of = level_of  # the track's lesson id -> level
         self.settings = settings or RecorderSettings()
+
+    def quiz_submitted(self, user_id: str, quiz_key: str, score: int, total: int, at: datetime) -> None:
+        """The tutor's hook: a marked quiz is learning activity (streaks, heat map, the quiz achievement)."""
+        self.record(ActivityEvent(user_id, at, "quiz", {"quiz_key": quiz_key, "score": score, "total": total}))
 
     def record(self, event: ActivityEvent) -> ActivityEvent:
         """Store the event and keep its aggregates."""
@@ -78,7 +84,7 @@ class ActivityRecorder:
             return
         # Achievements can change on a completion, on a new day (streaks) or on a comeback.
         new_hour = previous is None or previous.replace(minute=0, second=0, microsecond=0) != hour
-        if event.kind == "completion" or comeback or new_hour:
+        if event.kind in ("completion", "quiz") or comeback or new_hour:
             self.award(event.user_id, summary.counts, event.at)
 
     def award(self, user_id: str, counts: dict[str, int], at: datetime, quiz_records: Any = None) -> list[str]:

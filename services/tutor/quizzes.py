@@ -10,7 +10,9 @@ exactly those, once: a second submission is refused (409) and changes nothing.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from dal.base import Store
@@ -114,6 +116,8 @@ class QuizService:
         self._skills = skills
         self._generator = generator  # generated.QuestionGenerator, or None (offline: the bank only)
         self._clock = clock
+        # Called with (user_id, quiz_key, score, total, when) after a quiz is marked (progress: an event).
+        self.submitted_hooks: list[Callable[[str, str, int, int, datetime], Any]] = []
 
     # --- starting ---------------------------------------------------------------------------
     def start_lesson_quiz(self, user_id: str, lesson_id: str) -> QuizAttempt:
@@ -200,6 +204,8 @@ class QuizService:
             raise Conflict("This quiz was already submitted; its results are below. Start it again to retry.")
         record = self._store.record_quiz_result(user_id, attempt.quiz_key, attempt.id, score, len(questions),
                                                 done.submitted_at)
+        for hook in self.submitted_hooks:
+            hook(user_id, attempt.quiz_key, score, len(questions), done.submitted_at)
         weight = model.WEIGHT_QUIZ_FIRST if before is None or before.attempts == 0 else model.WEIGHT_QUIZ_RETAKE
         self._skills.record_quiz(user_id, [(q.concepts, c == q.question.answer, len(q.question.choices))
                                            for q, c in zip(questions, chosen, strict=True)], weight)

@@ -193,3 +193,20 @@ def test_an_email_change_waits_for_the_new_address_to_confirm_it(app, client, le
     assert login(app.test_client()).status_code != 302
     again = client.post("/" + path, data={"csrf_token": csrf_token(client, "/account/profile")})
     assert again.status_code == 400
+
+
+def test_a_quiz_all_right_is_activity_and_earns_the_quiz_achievement(app, client, learner):
+    from tests.web.lessons_helpers import post_form
+    from tests.web.test_tutor_pages import LOOPS, right_answers, start_quiz, wrong_answers
+
+    wrong = start_quiz(client, f"/quizzes/lesson/{LOOPS}")
+    post_form(client, f"/quizzes/{wrong}", wrong_answers(app, LOOPS))
+    store = app.extensions["codelearn.store"]
+    assert "perfect-quiz" not in store.list_achievements(learner.id)
+    right = start_quiz(client, f"/quizzes/lesson/{LOOPS}")
+    post_form(client, f"/quizzes/{right}", right_answers(app, LOOPS))
+    assert "perfect-quiz" in store.list_achievements(learner.id)
+    assert store.get_progress_summary(learner.id).counts == {"quiz": 2, "perfect_quiz": 1}
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert re.search(r"Flawless</span>\s*<span class=\"small\">Earned", html) and "Quiz: 3 of 3 right" in html
+    assert _streak(html) == (1, 1)
