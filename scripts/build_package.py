@@ -57,6 +57,7 @@ NOT_SHIPPED = (
     "test-artifacts",
     "node_modules",
     "deploy.sh",
+    "gunicorn.conf.py",  # the local and self-hosted server's settings; Lambda serves one request at a time
     "Makefile",
     "README.md",
     "requirements.txt",
