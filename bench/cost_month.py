@@ -5,7 +5,9 @@ submissions, authored and AI hints, off-library lesson requests - through the re
 AIService + BedrockProvider (boto3) against the fake Bedrock Runtime server on a loopback port (it
 reports realistic token counts), the SQLite store, the sandboxed grader for generated lessons, and
 the ledger. Prices come from services/ai/models.py. It then prices seed 000's own design on the same
-workload, and prints the headline as its last line.
+workload, and prints the headline as its last line: `usd` is the whole month (the chat and the code
+assistant included), `usd_core` lessons, hints, quizzes and explanations alone. Targets (issue 16):
+usd <= 5.00 and usd_core <= 2.00 at 500 learners.
 
 Seeded random workload: the same figures on every run.
 """
