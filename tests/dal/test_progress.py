@@ -8,8 +8,8 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from dal.base import ActivityEvent, Draft, LessonReport, OneTimeToken, Session
 from dal.assistant import AssistantRequest
+from dal.base import ActivityEvent, Draft, LessonReport, OneTimeToken, Session
 from dal.chat import ChatMessage, Conversation
 from dal.reviews import ReviewCard, ReviewLog
 from dal.tutor import Mastery, QuizAttempt
