@@ -31,6 +31,10 @@ from services.tutor import mastery as model
 FIRST_DUE_DAYS = {"concept": 1, "quiz": 2, "variant": 3}
 CATCH_UP_DAYS = 5  # a backlog past the daily cap is spread over about this many days
 BACKLOG_READ = 1000  # the backlog is counted up to this
+# The navigation shows the due count on every page: it is kept per learner this long (by the service's
+# clock), and forgotten when this process writes the learner's cards, so most pages read nothing for it.
+DUE_COUNT_SECONDS = 60
+DUE_COUNTS_KEPT = 10_000
 NO_CARD = "There is no such review card."
 NOT_DUE = "This review is not due yet."
 ALREADY = "This review was already answered (it was sent twice?). Here is the next one."
@@ -104,6 +108,7 @@ class ReviewService:
         self.settings = settings
         self.scheduler = Scheduler(settings.desired_retention, fuzzing=settings.fuzzing)
         self.clock = clock  # tests move it
+        self._due_counts: dict[str, tuple[datetime, int]] = {}
         self._by_concept: dict[str, list[str]] = {}
         for lesson in self._lessons.values():
             for i, q in enumerate(lesson.quiz):
@@ -122,12 +127,22 @@ class ReviewService:
         lesson = self._lessons.get(lesson.id, lesson)
         cards = [ReviewCard(user_id, card_id, kind, lesson.id, at + timedelta(days=FIRST_DUE_DAYS[kind]),
                             created_at=at) for card_id, kind in card_ids_for(lesson)]
+        self._due_counts.pop(user_id, None)
         return self._store.add_review_cards(cards) if cards else 0
 
     # --- today ------------------------------------------------------------------------------
     def due_count(self, user_id: str) -> int:
-        """For the navigation and the dashboard: cards due now, counted up to the daily cap (one read)."""
-        return self._store.count_due_cards(user_id, self.now(), self.settings.daily_cap)
+        """For the navigation and the dashboard: cards due now, counted up to the daily cap (one read,
+        kept DUE_COUNT_SECONDS: a count a minute old is good enough for a badge)."""
+        now = self.now()
+        kept = self._due_counts.get(user_id)
+        if kept is not None and timedelta(0) <= now - kept[0] < timedelta(seconds=DUE_COUNT_SECONDS):
+            return kept[1]
+        count = self._store.count_due_cards(user_id, now, self.settings.daily_cap)
+        if len(self._due_counts) >= DUE_COUNTS_KEPT:  # bounded: forget everyone rather than grow
+            self._due_counts.clear()
+        self._due_counts[user_id] = (now, count)
+        return count
 
     def today(self, user_id: str) -> Today:
         now = self.now()
@@ -234,6 +249,7 @@ class ReviewService:
                       last_rating=rating, last_review_id=review_id)
         log = ReviewLog(card.user_id, review_id, card.card_id, rating, now, card.due, due, item=item.ref,
                         detail={"passed": outcome.passed, "helped": outcome.helped, "seconds": outcome.seconds})
+        self._due_counts.pop(card.user_id, None)
         if not self._store.record_review(new, log):
             raise Conflict(ALREADY)
         return ReviewResult(replace(item, card=new), rating, outcome.passed, now, card.due, due, **shown)
