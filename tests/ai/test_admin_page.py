@@ -63,7 +63,8 @@ def test_cost_page_shows_spend_projection_and_prices(ai_app, client, admin_user)
         "3</strong> model calls",
     ):
         assert text in html, text
-    assert "Costs" in client.get("/dashboard").get_data(as_text=True)  # admin-only nav entry
+    assert ">Admin<" in client.get("/dashboard").get_data(as_text=True)  # admin-only nav entry
+    assert "AI costs" in client.get("/admin/users").get_data(as_text=True)  # the admin pages link each other
 
 
 def test_admin_switches_emergency_mode_and_the_service_stops_calling_models(ai_app, client, admin_user):
