@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -84,11 +85,23 @@ class Passage:
 
 
 class LessonIndex:
+    """Built on first use, not at start-up: splitting and weighing every passage took ~45 ms of each
+    Lambda cold start, and most requests (a lesson page, the landing page) never search."""
+
     def __init__(self, lessons: list[dict[str, Any]]) -> None:
         self.lessons: dict[str, dict[str, Any]] = {lesson["id"]: lesson for lesson in lessons}
-        self.passages: list[Passage] = [p for lesson in lessons for p in _split(lesson)]
-        self._terms = [passage_words(" ".join([p.section] * SECTION_WEIGHT + [p.text])) for p in self.passages]
-        self._lesson_terms = {
+
+    @cached_property
+    def passages(self) -> list[Passage]:
+        return [p for lesson in self.lessons.values() for p in _split(lesson)]
+
+    @cached_property
+    def _terms(self) -> list[Any]:
+        return [passage_words(" ".join([p.section] * SECTION_WEIGHT + [p.text])) for p in self.passages]
+
+    @cached_property
+    def _lesson_terms(self) -> dict[str, Counter[str]]:
+        return {
             lesson["id"]: Counter(
                 words(
                     " ".join(
@@ -98,9 +111,12 @@ class LessonIndex:
                     )
                 )
             )
-            for lesson in lessons
+            for lesson in self.lessons.values()
         }
-        self.bm25 = BM25(self._terms)
+
+    @cached_property
+    def bm25(self) -> BM25:
+        return BM25(self._terms)
 
     @classmethod
     def from_dir(cls, root: str | Path) -> LessonIndex:
