@@ -67,6 +67,11 @@ class TutorRecords(abc.ABC):
     def list_masteries(self, user_id: str) -> list[Mastery]:
         """Every concept the learner has evidence on, in one read."""
 
+    def get_skill_records(self, user_id: str) -> tuple[list[Mastery], list[Any]]:
+        """(every mastery, every lesson progress record) of the learner: what the skills page reads.
+        A backend that can read both at once overrides it (DynamoDB: one query)."""
+        return self.list_masteries(user_id), self.list_progress(user_id)  # type: ignore[attr-defined]
+
     @abc.abstractmethod
     def get_masteries(self, user_id: str, concept_ids: list[str]) -> dict[str, Mastery]:
         """The stored masteries among `concept_ids` (at most 100), by concept id."""

@@ -77,9 +77,8 @@ class TutorService:
 
     # --- the skill profile -----------------------------------------------------------------
     def profile(self, user_id: str) -> SkillProfile:
-        masteries = self.skills.masteries(user_id)
-        progress = self._store.list_progress(user_id)
-        return self._profile(masteries, progress)
+        stored, progress = self._store.get_skill_records(user_id)  # one query on DynamoDB
+        return self._profile({m.concept_id: m for m in stored}, progress)
 
     def _profile(self, masteries: dict[str, Mastery], progress: list[Progress]) -> SkillProfile:
         completed = {p.lesson_id for p in progress if p.completed}

@@ -132,3 +132,16 @@ def test_deleting_the_learner_deletes_the_tutor_records(store, now):
     assert store.list_masteries(user.id) == [] and store.get_quiz_attempt(user.id, "q1") is None
     assert store.list_quiz_records(user.id) == {}
     assert len(store.list_masteries(other.id)) == 1 and store.get_quiz_attempt(other.id, "q1") is not None
+
+
+def test_the_skill_records_are_the_masteries_and_the_lesson_records_in_one_read(store, now):
+    user = new_user(store)
+    store.save_masteries([mastery(user.id, "for-loops", 0.4, now), mastery(user.id, "range", 0.3, now)])
+    store.record_attempt(user.id, "python-loops", now)
+    store.mark_completed(user.id, "python-variables", now, assisted=False)
+    store.record_quiz_result(user.id, "lesson:python-loops", "a1", 2, 3, now)
+    masteries, progress = store.get_skill_records(user.id)
+    assert masteries == store.list_masteries(user.id)
+    assert sorted(p.lesson_id for p in progress) == ["python-loops", "python-variables"]
+    by_lesson = sorted(store.list_progress(user.id), key=lambda p: p.lesson_id)
+    assert sorted(progress, key=lambda p: p.lesson_id) == by_lesson
