@@ -34,6 +34,7 @@ from services.lessons.references import (
     load_quiz_answers,
     load_reference,
     load_variant_reference,
+    read_stored,
     reference_file,
     store_reference,
 )
@@ -210,7 +211,9 @@ def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = No
     except (GradingInputError, GraderBusy) as exc:
         problems.append(f"the hidden checks cannot be observed on the reference solution: {exc}"[:600])
     if reference is not None and stored is not None:
-        kept = load_variant_reference(lesson, variant_id, stored) if variant_id else load_reference(lesson, stored)
+        kept_file = read_stored(stored)
+        kept = (load_variant_reference(lesson, variant_id, kept_file) if variant_id
+                else load_reference(lesson, kept_file))
         if kept is None or dict(kept.observations) != dict(reference.observations):
             problems.append(STALE_REFERENCE)
     try:
@@ -238,7 +241,7 @@ def lesson_problems(lesson: Lesson, grader: GradesCode, stored: Path | None = No
         problems.extend(hardcoding_problems(lesson, grader, reference))
     answers, quiz_problems = answers_to_store(lesson.quiz, grader)
     problems.extend(quiz_problems)
-    if stored is not None and answers and load_quiz_answers(stored) != answers:
+    if stored is not None and answers and load_quiz_answers(read_stored(stored)) != answers:
         problems.append(STALE_QUIZ_ANSWERS)
     blocks_error = run_blocks(python_blocks(lesson.lesson))
     if blocks_error:

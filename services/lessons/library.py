@@ -10,7 +10,13 @@ from pathlib import Path
 
 from services.lessons.model import LEVELS, Lesson
 from services.lessons.quiz_programs import with_verified_answers
-from services.lessons.references import load_quiz_answers, load_reference, load_variant_reference, reference_file
+from services.lessons.references import (
+    load_quiz_answers,
+    load_reference,
+    load_variant_reference,
+    read_stored,
+    reference_file,
+)
 from services.lessons.schema import validate_lesson
 
 log = logging.getLogger(__name__)
@@ -49,7 +55,7 @@ def read_lesson_file(path: Path, root: Path, *, parse_code: bool = True) -> tupl
     return data, [FileProblem(shown, str(lesson_id), p) for p in problems]
 
 
-def _served_variants(lesson: Lesson, stored: Path) -> tuple[Lesson, list[str]]:
+def _served_variants(lesson: Lesson, stored: dict) -> tuple[Lesson, list[str]]:
     """The lesson with only the variants whose reference is current (each attached), and the ids of
     the others: a variant without a current reference is not served (no verdict on it could count)."""
     served, stale = [], []
@@ -94,7 +100,7 @@ class LessonLibrary:
                 continue
             seen.add(data["id"])
             lesson = Lesson.from_dict(data, path=str(path))
-            stored = reference_file(root, path)
+            stored = read_stored(reference_file(root, path))
             reference = load_reference(lesson, stored)
             lesson = lesson.with_quiz(with_verified_answers(lesson.quiz, load_quiz_answers(stored)))
             lesson, stale_variants = _served_variants(lesson, stored)

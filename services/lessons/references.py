@@ -28,40 +28,45 @@ def reference_file(lessons_root: Path, lesson_path: Path) -> Path:
     return lessons_root.parent / REFERENCES_FOLDER / relative
 
 
-def load_reference(lesson: Lesson, stored: Path) -> Reference | None:
-    """The lesson's reference, or None when its stored observations are missing or stale."""
-    if not lesson.hidden:
-        return Reference(())
-    try:
-        data = json.loads(stored.read_text(encoding="utf-8"))
-        if data.get("fingerprint") != fingerprint(lesson.solution, lesson.hidden):
-            return None
-        return Reference(lesson.hidden, observations_from_json(data["observations"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, InvalidTests):
-        return None
-
-
-def load_variant_reference(variant: Lesson, variant_id: str, stored: Path) -> Reference | None:
-    """A variant's reference (`variant`: the lesson as that variant, Lesson.as_variant), or None when
-    missing or stale. A variant without hidden checks (an unprotectable lesson's) needs no file."""
-    if not variant.hidden:
-        return Reference(())
-    try:
-        data = json.loads(stored.read_text(encoding="utf-8"))["variants"][variant_id]
-        if data.get("fingerprint") != fingerprint(variant.solution, variant.hidden):
-            return None
-        return Reference(variant.hidden, observations_from_json(data["observations"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, InvalidTests):
-        return None
-
-
-def load_quiz_answers(stored: Path) -> dict[str, Any]:
-    """The stored runs of the quiz's program questions, by question position ({} when none)."""
+def read_stored(stored: Path) -> dict[str, Any]:
+    """The lesson's stored references file as JSON, read once for the lesson, its variants and its quiz
+    ({} when missing or unreadable: every loader below then answers "missing")."""
     try:
         data = json.loads(stored.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    quiz = data.get("quiz") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def load_reference(lesson: Lesson, stored: dict[str, Any]) -> Reference | None:
+    """The lesson's reference, or None when its stored observations (read_stored) are missing or stale."""
+    if not lesson.hidden:
+        return Reference(())
+    return _current_reference(lesson, stored)
+
+
+def load_variant_reference(variant: Lesson, variant_id: str, stored: dict[str, Any]) -> Reference | None:
+    """A variant's reference (`variant`: the lesson as that variant, Lesson.as_variant), or None when
+    missing or stale. A variant without hidden checks (an unprotectable lesson's) needs no file."""
+    if not variant.hidden:
+        return Reference(())
+    variants = stored.get("variants")
+    return _current_reference(variant, variants.get(variant_id) if isinstance(variants, dict) else None)
+
+
+def _current_reference(lesson: Lesson, kept: Any) -> Reference | None:
+    """The observations kept for `lesson`'s solution and hidden checks, if their fingerprint is current."""
+    try:
+        if kept.get("fingerprint") != fingerprint(lesson.solution, lesson.hidden):
+            return None
+        return Reference(lesson.hidden, observations_from_json(kept["observations"]))
+    except (ValueError, KeyError, TypeError, AttributeError, InvalidTests):
+        return None
+
+
+def load_quiz_answers(stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored runs of the quiz's program questions, by question position ({} when none)."""
+    quiz = stored.get("quiz")
     return quiz if isinstance(quiz, dict) else {}
 
 
