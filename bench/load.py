@@ -28,9 +28,7 @@ import os
 import random
 import re
 import resource
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -38,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.servers import ROOT, start_gunicorn, stop_gunicorn
+
 PASSWORD = "bench password 123"  # noqa: S105 - throwaway accounts in a throwaway store
 ENDLESS_LOOP = "while True:\n    pass\n"
 LOOP_ONE_IN = 20
@@ -235,42 +234,8 @@ def lost_writes(store, tally: Tally, users: dict[str, str]) -> tuple[int, list[s
 
 
 # --- servers and stores -------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start in time")
-
-
 def serve(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-               "--log-level", "warning", "app:create_app()"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    _wait_until_up(port, process)
-    return process, port
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return start_gunicorn(["-c", str(ROOT / "gunicorn.conf.py"), "--log-level", "warning"], "app:create_app()", env)
 
 
 def app_settings(env: dict[str, str]) -> dict:
@@ -332,7 +297,7 @@ def run_backend(name: str, env: dict[str, str], learners: int, seconds: float, s
 
         asyncio.run(everyone())
     finally:
-        stop(process)
+        stop_gunicorn(process)
     # The server's processes, sandboxes included, once reaped: where the machine's CPU went.
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -18,17 +18,15 @@ import http.client
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.servers import ROOT, start_gunicorn, stop_gunicorn
+
 LESSON_PATH = "/learn/python-variables"
 EMAIL = "bench@example.com"
 PASSWORD = "bench password 123"  # noqa: S105 - a throwaway account in a temp database
@@ -64,41 +62,8 @@ class Result:
 
 
 # --- servers ------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start in time")
-
-
 def start_server(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", *SERVER_ARGS, "--bind", f"127.0.0.1:{port}", target]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    _wait_until_up(port, process)
-    return process, port
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    return start_gunicorn(SERVER_ARGS, target, env, timeout=20.0)
 
 
 def prepare_learner(instance: Path) -> None:
@@ -259,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"round {number} ratio {rounds['lesson page'][-1].rps / rounds['hello'][-1].rps:.2f}")
         finally:
             for server in servers:
-                stop_server(server)
+                stop_gunicorn(server)
 
     lesson, hello = median_round(rounds["lesson page"], rounds["hello"])
     print(f"load generator: {tool}, {CONNECTIONS} connections, {args.rounds} x {args.seconds:g} s per app, "
