@@ -14,6 +14,7 @@ from typing import Any
 
 from dal.assistant import AssistantRecords
 from dal.chat import ChatRecords
+from dal.identities import IdentityRecords
 from dal.paging import Page
 from dal.progress import ProgressRecords
 from dal.reviews import ReviewRecords
@@ -167,7 +168,7 @@ UPDATABLE_USER_FIELDS = frozenset(
 )
 
 
-class Store(TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords, abc.ABC):
+class Store(TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords, IdentityRecords, abc.ABC):
     """Everything CodeLearn persists. One instance per process; safe to share between threads.
     Each later area adds its abstract methods from its own module (dal/tutor.py, ...).
 

@@ -26,6 +26,7 @@ from dal.dynamodb.assistant import AssistantRecords
 from dal.dynamodb.chat import ChatRecords
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
 from dal.dynamodb.expressions import set_and_remove
+from dal.dynamodb.identities import IdentityRecords
 from dal.dynamodb.learning import LearningRecords
 from dal.dynamodb.progress import ProgressRecords
 from dal.dynamodb.reviews import ReviewRecords
@@ -70,7 +71,8 @@ def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.02 * 2**attempt))
 
 
-class DynamoStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords, Store):
+class DynamoStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords,
+                  IdentityRecords, Store):
     """A Store in one DynamoDB table. `client` is a boto3 DynamoDB client made by the caller (once
     per process); boto3 clients are thread-safe, so the store is too."""
 

@@ -288,6 +288,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        8,
+        # Identity-provider links (dal/identities.py): one account per provider identity.
+        """
+        CREATE TABLE identities (
+            provider TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            email TEXT NOT NULL DEFAULT '',
+            linked_at TEXT NOT NULL,
+            PRIMARY KEY (provider, subject)
+        );
+        CREATE INDEX identities_by_user ON identities (user_id);
+        """,
+    ),
 ]
 
 

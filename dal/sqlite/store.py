@@ -25,6 +25,7 @@ from dal.sqlite import rows
 from dal.sqlite.assistant import AssistantRecords
 from dal.sqlite.chat import ChatRecords
 from dal.sqlite.connections import DEFAULT_BUSY_TIMEOUT_MS, ThreadConnections
+from dal.sqlite.identities import IdentityRecords
 from dal.sqlite.learning import LearningRecords
 from dal.sqlite.migrations import apply_migrations
 from dal.sqlite.progress import ProgressRecords
@@ -55,7 +56,8 @@ class ConstraintViolated(StoreError):
     """A UNIQUE / PRIMARY KEY constraint refused a write (e.g. an id used twice)."""
 
 
-class SqliteStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords, Store):
+class SqliteStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords,
+                  IdentityRecords, Store):
     """A Store in one SQLite database file; safe to share between the threads of a process, and
     between processes using the same file. A write that waits longer than `busy_timeout_ms` for
     another writer raises StoreUnavailable."""

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from dal.assistant import AssistantRequest
 from dal.base import ActivityEvent, Draft, LessonReport, OneTimeToken, Session
 from dal.chat import ChatMessage, Conversation
+from dal.identities import IdentityLink
 from dal.reviews import ReviewCard, ReviewLog
 from dal.tutor import Mastery, QuizAttempt
 from tests.dal.helpers import new_user, run_together
@@ -101,6 +102,7 @@ def _one_of_everything(store, user_id: str, now: datetime) -> None:
     store.add_message(ChatMessage(user_id, "c1", "m1", "learner", "what is x?", now))
     store.add_assistant_request(AssistantRequest(user_id, f"{now.isoformat()}#a1", "review", now,
                                                  now + timedelta(days=30), "x = 1", {"summary": "fine"}))
+    store.add_identity(IdentityLink(user_id, "google", f"sub-{user_id}", "learner@example.com", now))
 
 
 def test_the_export_holds_one_of_everything_without_secrets(store, now):
@@ -111,6 +113,7 @@ def test_the_export_holds_one_of_everything_without_secrets(store, now):
     assert user.id in text and "python-variables" in text and "About variables" in text and "fine" in text
     kinds = {kind for kind, rows in items.items() if rows}
     assert len(kinds) >= 12, kinds
+    assert f"sub-{user.id}" in text  # the identity-provider link
 
 
 def test_deleting_an_account_leaves_nothing_with_the_learners_id(store, now, tmp_path):
