@@ -3,17 +3,34 @@ emergency-mode switch and the monthly budget. Admins only; everyone else gets 40
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blueprints.nav import NavItem, add_nav_item
 from services.ai.budget import Budget
 from services.ai.cost_report import cost_summary
-from services.ai.settings import AISettings
+from services.ai.settings import TASK_NAMES, AISettings
+from services.ai.tasks import TASKS
 from services.errors import InvalidInput, NotFoundError, PermissionDenied
 from services.user_admin import UserAdmin, is_disabled
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+# The page each AI task is used on: (the endpoint that calls the task, the page to link). A task whose
+# endpoint this app does not have has no face, so the cost page lists no quota for it.
+TASK_PAGES: dict[str, tuple[str, str]] = {
+    "lesson": ("lessons.topic", "lessons.catalogue"),
+    "hint": ("lessons.ai_hint", "lessons.catalogue"),
+    "quiz": ("tutor.start_concept_quiz", "tutor.skills"),
+    "explain": ("tutor.explain", "tutor.skills"),
+    "chat": ("chat.ask", "chat.conversations"),
+    **{task: ("assistant.ask", "assistant.page")
+       for task in ("review", "debug", "explain_code", "optimize", "generate")},
+}
+PAGE_LABELS = {"lessons.catalogue": "Lessons", "tutor.skills": "Skills", "chat.conversations": "Tutor chat",
+               "assistant.page": "Code assistant"}
 
 
 def _ai_parts() -> tuple[Budget, AISettings, object | None]:
@@ -50,7 +67,25 @@ def cost():
         provider=getattr(getattr(ai, "provider", None), "name", "not configured"),
         breaker=getattr(getattr(ai, "breaker", None), "state", "-"),
         peak=peak,
+        quotas=_quotas_with_a_page(settings),
     )
+
+
+@dataclass(frozen=True)
+class _QuotaRow:
+    label: str
+    limit: int
+    page_url: str
+    page_label: str
+
+
+def _quotas_with_a_page(settings: AISettings) -> list[_QuotaRow]:
+    rows = []
+    for task in TASK_NAMES:
+        serving, page = TASK_PAGES.get(task, ("", ""))
+        if serving in current_app.view_functions and page in current_app.view_functions:
+            rows.append(_QuotaRow(TASKS[task].feature, settings.quota_for(task), url_for(page), PAGE_LABELS[page]))
+    return rows
 
 
 @bp.post("/cost/emergency")

@@ -62,6 +62,11 @@ class CostSummary:
     gate_rejections: dict[str, int] = field(default_factory=dict)  # kind -> AI answers refused
 
     @property
+    def spent(self) -> bool:
+        """Whether any model cost was booked in the period (the chart has something to draw)."""
+        return any(day.cost_usd > 0 for day in self.days)
+
+    @property
     def gate_rejections_total(self) -> int:
         return sum(self.gate_rejections.values())
 
@@ -154,11 +159,13 @@ def cost_summary(budget: Budget, settings: AISettings, now: datetime, days: int 
         feature.feature = row.feature
         if row.feature == LESSON_VIEWS:
             views += row.calls
-            views_free += row.calls if row.model in NO_MODEL else 0
-        elif row.model in NO_MODEL:
+        if row.model in NO_MODEL:  # one definition for every feature, lesson views included
             feature.calls_avoided += row.calls
             day.calls_avoided += row.calls
-            cache_hits += row.calls if row.model == CACHE else 0
+            if row.feature == LESSON_VIEWS:
+                views_free += row.calls
+            else:
+                cache_hits += row.calls if row.model == CACHE else 0
         elif row.model not in PSEUDO_MODELS:
             feature.model_calls += row.calls
             day.model_calls += row.calls
@@ -177,7 +184,7 @@ def cost_summary(budget: Budget, settings: AISettings, now: datetime, days: int 
         features=sorted(features.values(), key=lambda f: (-f.cost_usd, f.feature)),
         total_cost_usd=sum(r.cost_usd for r in rows),
         model_calls=sum(f.model_calls for f in features.values()),
-        calls_avoided=sum(f.calls_avoided for f in features.values()) + views_free,
+        calls_avoided=sum(f.calls_avoided for f in features.values()),
         lesson_views=views,
         lesson_views_without_model=views_free,
         ai_lesson_cache_hits=cache_hits,
