@@ -11,6 +11,7 @@ from typing import Any
 from dal.base import Page
 from dal.chat import MAX_MESSAGE_PAGE, ChatMessage, Conversation
 from dal.encoding import check_page_limit, decode_cursor, encode_cursor, from_iso, to_iso
+from dal.sqlite.connections import write_transaction
 
 
 class ChatRecords:
@@ -63,9 +64,7 @@ class ChatRecords:
 
     def add_message(self, message: ChatMessage) -> bool:
         m = message
-        connection = self._connections.get()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._connections.get()) as connection:
             counted = connection.execute(
                 "UPDATE chat_conversations SET message_count = message_count + 1, updated_at = ?"
                 " WHERE user_id = ? AND id = ?", (to_iso(m.created_at), m.user_id, m.conversation_id)).rowcount
@@ -77,12 +76,7 @@ class ChatRecords:
                 " source, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (m.user_id, m.conversation_id, m.id, m.role, m.text, to_iso(m.created_at), json.dumps(m.citations),
                  m.source, json.dumps(m.notes)))
-            connection.execute("COMMIT")
-            return True
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+        return True
 
     def list_messages(self, user_id: str, conversation_id: str, limit: int = 20,
                       cursor: str | None = None) -> Page[ChatMessage]:

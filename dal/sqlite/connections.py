@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dal.base import NotFound, StoreError, StoreUnavailable
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
@@ -24,6 +28,36 @@ def open_connection(path: str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
     return connection
+
+
+def store_error(error: sqlite3.Error) -> StoreError | None:
+    """The store's own error for a sqlite3 one (None: raise it as it is): a busy database is
+    StoreUnavailable, a foreign key to a user that does not exist (any more) NotFound."""
+    if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
+        return StoreUnavailable(f"sqlite: {error}")
+    if isinstance(error, sqlite3.IntegrityError) and "FOREIGN KEY" in str(error):
+        return NotFound("no such user")
+    return None
+
+
+@contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT: the statements inside read and write under one write lock, so
+    concurrent writers serialise instead of interleaving. Any error rolls back (and is translated by
+    store_error); the block may also roll back itself (`connection.execute("ROLLBACK")`) and return,
+    when a condition it checks fails: nothing is committed then."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        yield connection
+        if connection.in_transaction:
+            connection.execute("COMMIT")
+    except BaseException as error:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        translated = store_error(error) if isinstance(error, sqlite3.Error) else None
+        if translated is not None:
+            raise translated from error
+        raise
 
 
 class ThreadConnections:

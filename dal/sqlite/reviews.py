@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from dal.base import NotFound
 from dal.encoding import (
     check_page_limit,
     decode_cursor,
@@ -20,6 +19,7 @@ from dal.encoding import (
     to_iso,
 )
 from dal.reviews import ReviewCard, ReviewLog
+from dal.sqlite.connections import write_transaction
 
 
 class ReviewRecords:
@@ -29,10 +29,8 @@ class ReviewRecords:
     def add_review_cards(self, cards: list[ReviewCard]) -> int:
         if len({c.user_id for c in cards}) > 1:
             raise ValueError("add_review_cards stores the cards of one learner")
-        connection = self._connections.get()
         added = 0
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._connections.get()) as connection:
             for c in cards:
                 added += connection.execute(
                     "INSERT INTO review_cards (user_id, card_id, kind, lesson_id, due, scheduler, reps, lapses,"
@@ -41,14 +39,6 @@ class ReviewRecords:
                     (c.user_id, c.card_id, c.kind, c.lesson_id, to_iso(c.due), json.dumps(c.scheduler), c.reps,
                      c.lapses, c.last_rating, c.last_review_id, optional_iso(c.created_at)),
                 ).rowcount
-            connection.execute("COMMIT")
-        except sqlite3.IntegrityError as error:
-            connection.execute("ROLLBACK")
-            raise NotFound("no such user") from error
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
         return added
 
     def get_review_card(self, user_id: str, card_id: str) -> ReviewCard | None:
@@ -72,9 +62,7 @@ class ReviewRecords:
     def record_review(self, card: ReviewCard, log: ReviewLog) -> bool:
         if card.last_review_id != log.review_id or card.user_id != log.user_id or card.card_id != log.card_id:
             raise ValueError("the card's last_review_id must be the log's review_id")
-        connection = self._connections.get()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._connections.get()) as connection:
             done = connection.execute("SELECT 1 FROM review_logs WHERE user_id = ? AND review_id = ?",
                                       (log.user_id, log.review_id)).fetchone()
             if done:  # this very review was written before (a retry)
@@ -93,12 +81,7 @@ class ReviewRecords:
                 " item, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (log.user_id, log.review_id, log.card_id, log.rating, to_iso(log.reviewed_at),
                  to_iso(log.due_before), to_iso(log.due_after), log.item, json.dumps(log.detail)))
-            connection.execute("COMMIT")
-            return True
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+        return True
 
     def list_review_logs(self, user_id: str, limit: int = 50) -> list[ReviewLog]:
         found = self._run("SELECT * FROM review_logs WHERE user_id = ? ORDER BY reviewed_at DESC, review_id DESC"

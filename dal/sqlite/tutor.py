@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from dal.base import NotFound
 from dal.encoding import from_iso, history_from_json, history_to_json, optional_from_iso, optional_iso, to_iso
+from dal.sqlite.connections import write_transaction
 from dal.tutor import Mastery, QuizAttempt, QuizRecord
 
 MAX_MASTERY_READ = 100
@@ -38,9 +38,7 @@ class TutorRecords:
     def save_masteries(self, masteries: list[Mastery]) -> bool:
         if len(masteries) > MAX_MASTERY_WRITE or len({m.user_id for m in masteries}) > 1:
             raise ValueError(f"save_masteries writes at most {MAX_MASTERY_WRITE} masteries of one learner")
-        connection = self._connections.get()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._connections.get()) as connection:
             for m in masteries:
                 values = (m.p_known, m.evidence, m.recent, _history(m), optional_iso(m.updated_at), m.source,
                           m.version + 1)
@@ -57,15 +55,7 @@ class TutorRecords:
                 if written != 1:
                     connection.execute("ROLLBACK")
                     return False
-            connection.execute("COMMIT")
-            return True
-        except sqlite3.IntegrityError as error:
-            connection.execute("ROLLBACK")
-            raise NotFound("no such user") from error
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+        return True
 
     # --- quizzes ---------------------------------------------------------------------------
     def create_quiz_attempt(self, attempt: QuizAttempt) -> None:

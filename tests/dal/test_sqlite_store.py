@@ -15,6 +15,7 @@ from dal.sqlite import SqliteStore
 from dal.sqlite.connections import open_connection
 from dal.sqlite.migrations import MIGRATIONS, apply_migrations
 from tests.dal.dynamodb_local import PROJECT_ROOT
+from tests.dal.helpers import new_user
 
 
 @pytest.fixture
@@ -145,3 +146,43 @@ def test_processes_starting_together_apply_each_migration_once(database):
     errors = [process.communicate(timeout=60)[1].decode() for process in processes]
     assert [process.returncode for process in processes] == [0, 0, 0], errors
     assert _applied(database) == [number for number, _ in MIGRATIONS]
+
+
+def _multi_statement_writes(store, user_id: str, now: datetime) -> dict:
+    """One write of each mixin that runs several statements in one transaction (write_transaction)."""
+    from dal.reviews import ReviewCard
+    from dal.tutor import Mastery
+
+    return {
+        "review cards": lambda: store.add_review_cards(
+            [ReviewCard(user_id, "concept:for-loops", "concept", "python-loops", now, scheduler={})]),
+        "masteries": lambda: store.save_masteries(
+            [Mastery(user_id, "for-loops", 0.4, evidence=1, recent="P", history=[(now, 0.4)], updated_at=now)]),
+    }
+
+
+def test_a_multi_statement_write_blocked_too_long_is_unavailable_and_writes_nothing(database, sqlite_store):
+    now = datetime.now(UTC)
+    user = new_user(sqlite_store)
+    impatient = SqliteStore(database, busy_timeout_ms=50)
+    blocker = open_connection(database)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        for name, write in _multi_statement_writes(impatient, user.id, now).items():
+            with pytest.raises(StoreUnavailable):  # a 503 with Retry-After, not a 500
+                write()
+            assert not impatient._connections.get().in_transaction, name
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert sqlite_store.get_review_card(user.id, "concept:for-loops") is None
+    assert sqlite_store.get_masteries(user.id, ["for-loops"]) == {}
+    impatient.close()
+
+
+def test_a_multi_statement_write_for_a_deleted_learner_is_not_found(sqlite_store):
+    now = datetime.now(UTC)
+    for name, write in _multi_statement_writes(sqlite_store, "ghost", now).items():
+        with pytest.raises(NotFound):
+            write()
+        assert not sqlite_store._connections.get().in_transaction, name
