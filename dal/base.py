@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from dal.admin import AdminRecords
 from dal.assistant import AssistantRecords
 from dal.chat import ChatRecords
 from dal.identities import IdentityRecords
@@ -168,7 +169,8 @@ UPDATABLE_USER_FIELDS = frozenset(
 )
 
 
-class Store(TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords, IdentityRecords, abc.ABC):
+class Store(TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords, IdentityRecords, AdminRecords,
+            abc.ABC):
     """Everything CodeLearn persists. One instance per process; safe to share between threads.
     Each later area adds its abstract methods from its own module (dal/tutor.py, ...).
 
@@ -305,8 +307,8 @@ class Store(TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, Assistant
     def put_cached_lesson(self, entry: LessonCacheEntry) -> None: ...
 
     @abc.abstractmethod
-    def record_lesson_hit(self, key: str) -> None:
-        """Atomically increment the entry's hit count; does nothing when there is no entry."""
+    def record_lesson_hit(self, key: str, hits: int = 1) -> None:
+        """Atomically add `hits` to the entry's hit count; does nothing when there is no entry."""
 
     # --- progress and drafts ---------------------------------------------------------------
     @abc.abstractmethod

@@ -10,6 +10,7 @@ from typing import Any
 
 from dal.base import ActivityEvent, Draft, LessonCacheEntry, LessonRecord, LessonReport, Page, Progress, UsageRecord
 from dal.dynamodb import items, keys
+from dal.dynamodb.admin import cache_index_attributes
 from dal.dynamodb.errors import ConditionFailed
 from dal.dynamodb.table import Table
 from dal.encoding import new_event_id, to_iso
@@ -61,17 +62,18 @@ class LearningRecords:
                 "costUsd": items.money(entry.cost_usd),
                 "hitCount": entry.hit_count,
                 **items.expiry_attributes(entry.expires_at),
+                **cache_index_attributes(entry.key),  # listed for the admin (dal/dynamodb/admin.py)
             }
         )
 
-    def record_lesson_hit(self, key: str) -> None:
+    def record_lesson_hit(self, key: str, hits: int = 1) -> None:
         with contextlib.suppress(ConditionFailed):  # only count hits on an entry that exists: never create a stub
             self._table.update(
                 keys.lesson_key(key),
                 "ADD #hits :one",
                 condition="attribute_exists(PK)",
                 names={"#hits": "hitCount"},
-                values={":one": 1},
+                values={":one": hits},
                 return_values="NONE",
                 once=True,
             )

@@ -89,8 +89,8 @@ class LearningRecords:
             ),
         )
 
-    def record_lesson_hit(self, key: str) -> None:
-        self._run("UPDATE lesson_cache SET hit_count = hit_count + 1 WHERE key = ?", (key,))
+    def record_lesson_hit(self, key: str, hits: int = 1) -> None:
+        self._run("UPDATE lesson_cache SET hit_count = hit_count + ? WHERE key = ?", (hits, key))
 
     # --- progress and drafts ---------------------------------------------------------------
     def get_progress(self, user_id: str, lesson_id: str) -> Progress | None:

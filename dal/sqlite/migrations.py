@@ -303,6 +303,38 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX identities_by_user ON identities (user_id);
         """,
     ),
+    (
+        9,
+        # The admin area (dal/admin.py): the audit trail (pseudonyms only), which account each of its
+        # pseudonyms stands for (gone with the account), and the answer gate's refusals, kept 30 days.
+        """
+        CREATE TABLE admin_audit (
+            id TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+
+        CREATE TABLE audit_names (
+            pseudonym TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE
+        );
+        CREATE INDEX audit_names_by_user ON audit_names (user_id);
+
+        CREATE TABLE gate_rejections (
+            id TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            task TEXT NOT NULL,
+            lesson_id TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    ),
 ]
 
 
