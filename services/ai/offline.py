@@ -144,7 +144,12 @@ class OfflineProvider:
             if suggestions
             else "The static checks found nothing to simplify."
         )
-        return {"summary": summary, "suggestions": [s.to_dict() for s in suggestions]}
+        # The complexity in words comes from the caller's static analysis when it gave one.
+        estimate = p.get("estimate") or {}
+        return {"summary": summary, "suggestions": [s.to_dict() for s in suggestions],
+                "before": str(estimate.get("before") or "Now: the offline assistant did not estimate the growth."),
+                "after": str(estimate.get("after") or "After: see the suggestions."),
+                "trade_off": str(estimate.get("trade_off") or "Trade-off: not estimated.")}
 
     def _generate(self, p: dict[str, Any]) -> dict[str, Any]:
         for passage in self._index.search(p["description"], k=5):

@@ -174,7 +174,15 @@ def explain_code_prompt(p: dict[str, Any]) -> tuple[str, str]:
 
 
 def optimize_prompt(p: dict[str, Any]) -> tuple[str, str]:
-    return _code_prompt("optimizer: suggest clearer or faster code, one suggestion per issue", p)
+    extra = ""
+    if p.get("estimate"):  # the static analysis' reading, for the model to confirm or correct
+        e = p["estimate"]
+        extra = f"Static analysis estimate: {clip(e.get('before'), 400)} {clip(e.get('after'), 400)} " \
+                f"{clip(e.get('trade_off'), 400)}"
+    return _code_prompt("optimizer: suggest clearer or faster code, one suggestion per issue; in `before` and "
+                        "`after` say in words how the running time grows now and with your suggestions (the order "
+                        "of growth, e.g. O(n²), and about how many steps for 1,000 items), and in `trade_off` what "
+                        "the faster version costs (memory, order, readability)", p, extra)
 
 
 def generate_prompt(p: dict[str, Any]) -> tuple[str, str]:

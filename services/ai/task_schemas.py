@@ -95,10 +95,15 @@ DEBUG = _obj(
     citations=CITATIONS,
 )
 
+# `before` / `after`: how the running time grows now and with the suggestions, in words with its order of
+# growth ("Now: ... O(n²) - about 1,000,000 steps for 1,000 items."); `trade_off`: what the faster code costs.
 OPTIMIZE = _obj(
-    ["summary", "suggestions"],
+    ["summary", "suggestions", "before", "after", "trade_off"],
     summary=_text(800),
     suggestions={"type": "array", "maxItems": 10, "items": _ISSUE},
+    before=_text(400),
+    after=_text(400),
+    trade_off=_text(400),
 )
 
 EXPLAIN_CODE = _obj(

@@ -23,7 +23,7 @@ from services.ai.lesson_index import LessonIndex
 from services.ai.offline import OfflineProvider
 from services.ai.service import NOTE_OFFLINE
 from services.ai.tasks import TASKS
-from services.assistant import analysis
+from services.assistant import analysis, complexity
 from services.assistant.analysis import ACTIONABLE, CELEBRATORY, ESSENTIAL, INFORMATIVE, Finding
 from services.clock import Clock, utcnow
 from services.errors import InvalidInput, NotFoundError, RateLimited, Unavailable
@@ -53,6 +53,9 @@ class AssistantAnswer:
     steps: tuple[str, ...] = ()
     lines: tuple[dict[str, Any], ...] = ()  # explain: per line
     code: str = ""  # generate
+    before: str = ""  # optimize: the complexity now, after the suggestions, and what that costs, in words
+    after: str = ""
+    trade_off: str = ""
     citations: tuple[dict[str, str], ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -89,7 +92,8 @@ class AssistantService:
         now = self._clock()
         result = {"summary": answer.summary[:600], "source": answer.source,
                   "findings": [f.to_dict() for f in answer.findings][:20], "line": answer.line,
-                  "steps": list(answer.steps)[:6], "code": answer.code[:4000],
+                  "steps": list(answer.steps)[:6], "code": answer.code[:4000], "before": answer.before,
+                  "after": answer.after, "trade_off": answer.trade_off,
                   "complexity": [asdict(c) for c in answer.complexity][:20]}
         request_id = f"{int(now.timestamp() * 1000):011x}{secrets.token_hex(4)}"
         try:
@@ -111,7 +115,10 @@ class AssistantService:
         error = _text(error, "error", 3_000, required=False)
         if mode == "review":
             return self._review(user_id, code, lesson)
-        payload = {"code": code, "error": error}
+        payload: dict[str, Any] = {"code": code, "error": error}
+        if mode == "optimize":
+            estimate = complexity.estimate(code)
+            payload["estimate"] = {"before": estimate.before, "after": estimate.after, "trade_off": estimate.trade_off}
         data, source, notes = self._run(user_id, MODES[mode], payload)
         if mode == "debug":
             answer = AssistantAnswer("debug", source, summary=str(data.get("diagnosis", "")),
@@ -127,12 +134,14 @@ class AssistantService:
             findings = tuple(Finding(int(s.get("line") or 0), _MODEL_SEVERITY.get(s.get("severity"), INFORMATIVE),
                                      str(s.get("message", "")), rule="optimize") for s in data.get("suggestions") or ())
             answer = AssistantAnswer("optimize", source, findings=findings, summary=str(data.get("summary", "")),
-                                     complexity=analysis.review(code).complexity, notes=notes)
-            shown = "\n".join([answer.summary, *(f.message for f in findings)])
+                                     complexity=analysis.review(code).complexity, notes=notes, **_growth(data))
+            shown = "\n".join([answer.summary, *(f.message for f in findings), answer.before, answer.after,
+                               answer.trade_off])
         if lesson is not None and source != "offline" and not self._allowed(shown, lesson, code):
             offline = self._offline.complete(TASKS[MODES[mode]], payload).data
             return AssistantAnswer(mode, "offline", summary=str(offline.get("diagnosis") or offline.get("summary", "")),
-                                   steps=tuple(offline.get("steps") or ()), notes=(NOTE_GATED,))
+                                   steps=tuple(offline.get("steps") or ()), notes=(NOTE_GATED,),
+                                   **(_growth(offline) if mode == "optimize" else {}))
         return answer
 
     # --- review ------------------------------------------------------------------------------------
@@ -230,6 +239,19 @@ def _merge(static: list[Finding], data: dict[str, Any], lines: int) -> list[Find
         merged.append(Finding(line, kind, str(issue.get("message", "")), rule="model"))
     merged += [Finding(0, CELEBRATORY, str(s), rule="model") for s in (data.get("strengths") or ())[:2]]
     return merged[: analysis.MAX_FINDINGS]
+
+
+_GROWTH_LABELS = {"before": "Now: ", "after": "After: ", "trade_off": "Trade-off: "}
+
+
+def _growth(data: dict[str, Any]) -> dict[str, str]:
+    """The optimize answer's complexity in words (required by the task's schema, online and offline),
+    each starting with its label so the page reads the same whoever wrote it."""
+    found = {}
+    for name, label in _GROWTH_LABELS.items():
+        text = str(data.get(name) or "").strip()[:400]
+        found[name] = text if not text or text.lower().startswith(label.lower().strip()) else label + text
+    return found
 
 
 def _text(value: Any, name: str, limit: int, *, required: bool = True) -> str:
