@@ -14,11 +14,13 @@ from services.ai import code_checks
 from services.ai.errors import OfflineUnsupported
 from services.ai.lesson_index import LessonIndex, Passage
 from services.ai.models import OFFLINE
+from services.ai.offline_generate import skeleton
 from services.ai.offline_hints import hint_from_failure
 from services.ai.provider import ProviderAnswer
 from services.ai.tasks import Task
 
 _PY_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+EXAMPLE_COVERAGE = 0.75  # share of the description's words a lesson example's section must hold to be offered
 
 
 class OfflineProvider:
@@ -152,16 +154,28 @@ class OfflineProvider:
                 "trade_off": str(estimate.get("trade_off") or "Trade-off: not estimated.")}
 
     def _generate(self, p: dict[str, Any]) -> dict[str, Any]:
-        for passage in self._index.search(p["description"], k=5):
+        """A lesson example when one is about (nearly) every word of the description; otherwise a
+        commented skeleton to fill in, with the closest lesson sections."""
+        ranked = self._index.ranked(p["description"], 5)
+        for _, position in ranked:
+            passage = self._index.passages[position]
             block = _first_code_block([passage])
-            if block:
+            if block and self._index.coverage(p["description"], position) >= EXAMPLE_COVERAGE:
                 return {
                     "code": block[:4000],
                     "explanation": "No model is available, so this is the closest example from the lesson "
                     f"\u201c{_cite_label(passage)}\u201d. Adapt it to your task.",
                     "citations": [passage.citation()],
                 }
-        raise OfflineUnsupported("no lesson example matches this description")
+        closest = [self._index.passages[position] for _, position in ranked[:3]]
+        see = (" The closest lesson sections: " + ", ".join(f"\u201c{_cite_label(x)}\u201d" for x in closest) + "."
+               if closest else " No lesson section matches these words yet.")
+        return {
+            "code": skeleton(p["description"])[:4000],
+            "explanation": ("Offline skeleton: no AI model is available, so this is a plan to fill in, not working "
+                            "code; the function's name and parameter are guessed from your words." + see)[:1500],
+            "citations": [x.citation() for x in closest],
+        }
 
 
 def _cite_label(passage: Passage) -> str:
