@@ -19,6 +19,7 @@ from flask import Config, Flask
 import config
 from blueprints import (
     admin,
+    api,
     appearance,
     auth,
     cli,
@@ -42,6 +43,7 @@ from services.ai import AISettings
 from services.ai.cost_report import LessonViewCounter
 from services.ai.lesson_index import LessonIndex
 from services.ai.wiring import build_ai_service
+from services.api_tokens import ApiTokens, TokenSettings
 from services.assistant.service import AssistantService
 from services.chat.service import ChatService
 from services.code_runs import AI_HINT, RUN, SUBMIT, CodeRunLimiter
@@ -88,6 +90,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     chat_pages.init_app(app)
     assistant_pages.init_app(app)
     progress.init_app(app)
+    api.init_app(app)
     admin.init_app(app)
     appearance.init_app(app)
     cli.init_app(app)
@@ -184,6 +187,15 @@ def _build_mailer(app: Flask, instance_path: Path) -> Mailer:
     return OutboxMailer(instance_path / "outbox")
 
 
+def _build_api_tokens(app: Flask) -> None:
+    """Bearer tokens of /api/v1 clients, on the accounts' server-side sessions (services/api_tokens.py)."""
+    settings = TokenSettings(access_minutes=app.config["API_ACCESS_TOKEN_MINUTES"],
+                             refresh_grace_seconds=app.config["API_REFRESH_GRACE_SECONDS"])
+    app.extensions["codelearn.api_tokens"] = ApiTokens(
+        app.extensions["codelearn.store"], app.extensions["codelearn.accounts"],
+        str(app.config["SECRET_KEY"]).encode("utf-8"), settings=settings)
+
+
 def _build_services(app: Flask, instance_path: Path) -> None:
     store = _build_store(app, instance_path)
     if app.config["STORE"] == "sqlite":
@@ -216,6 +228,7 @@ def _build_services(app: Flask, instance_path: Path) -> None:
     library, _problems = LessonLibrary.from_directory(_lessons_dir(app))  # problems: logged; `flask lessons check`
     _build_ai_services(app, library)
     _build_lesson_services(app, library)
+    _build_api_tokens(app)
 
 
 def _lessons_dir(app: Flask) -> str:

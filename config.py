@@ -86,6 +86,12 @@ SETTINGS: tuple[Setting, ...] = (
             "the system has it; without one, the PDF core font (Latin-1 only)."),
     Setting("PROGRESS_IDLE_MINUTES", 10, "Learning time: a gap between a learner's actions counts up to this long; "
             "longer was not learning."),
+    Setting("API_ACCESS_TOKEN_MINUTES", 15, "Lifetime of an `/api/v1` access token; the client then refreshes it "
+            "(the login session behind it lives as long as a site login's)."),
+    Setting("API_REFRESH_GRACE_SECONDS", 10, "A refresh token sent again within this many seconds of its use gets "
+            "the same new pair (a retry after a lost answer); later, it revokes every token of that login."),
+    Setting("API_CORS_ORIGINS", [], "Origins allowed to call `/api/v1` from a browser (CORS), e.g. "
+            "`[\"https://app.example.com\"]`. Empty: none (the API is for apps and same-origin pages)."),
     *(Setting(name, default, help) for name, default, help in ai_config_rows()),
 )
 

@@ -19,6 +19,7 @@ from services.lessons.catalogue import STATUS_LABELS
 from services.lessons.learning import LearningService, SubmissionResult
 from services.lessons.model import LEVEL_TITLES, LEVELS, Lesson
 from services.lessons.service import LessonService
+from services.lessons.summaries import run_summary, submission_summary
 
 bp = Blueprint("lessons", __name__, url_prefix="/learn")
 
@@ -135,7 +136,7 @@ def _result_json(lesson: Lesson, result: SubmissionResult) -> dict[str, Any]:
     following = result.next_lesson
     return {
         **report.to_dict(),
-        "summary": _summary(result),
+        "summary": submission_summary(result),
         "passed": passed,
         "attempts": result.attempts,
         "completed": result.completed,
@@ -144,21 +145,6 @@ def _result_json(lesson: Lesson, result: SubmissionResult) -> dict[str, Any]:
                  "url": url_for(".lesson", lesson_id=following.id)} if following else None,
         "html": render_template("lessons/_results.html", lesson=lesson, result=result),
     }
-
-
-def _summary(result: SubmissionResult) -> str:
-    report = result.report
-    if report.busy:
-        return "The grader is busy. Please try again in a few seconds."
-    passed = sum(1 for t in report.tests if t.status == "pass")
-    text = f"{passed} of {len(report.tests)} tests passed."
-    if result.completed_now:
-        text += " Lesson complete!"
-    elif report.status == "timeout":
-        text = "Your code took too long to run. " + text
-    elif report.status == "error" and report.message:
-        text = report.message.splitlines()[0] + " " + text
-    return text
 
 
 @bp.post("/<lesson_id>/submit")
@@ -187,15 +173,9 @@ def run(lesson_id: str):
             raise
         return _refused_page(lesson, code, exc, stdin=stdin, error_at="output")
     if wants_json():
-        return jsonify({**result.to_dict(), "summary": _run_summary(result),
+        return jsonify({**result.to_dict(), "summary": run_summary(result),
                         "html": render_template("lessons/_output.html", run=result)})
     return _page(lesson, code=code, run=result, stdin=stdin)
-
-
-def _run_summary(result: RunResult) -> str:
-    if result.busy or result.status != "ok":
-        return result.message.splitlines()[0] if result.message else "Your code stopped."
-    return "Your code ran." + ("" if result.output else " It printed nothing.")
 
 
 def _refused_page(lesson: Lesson, code: str, exc: ServiceError, *, stdin: str = "", error_at: str = "editor"):

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dal.admin import AdminRecords
+from dal.api_tokens import ApiTokenRecords
 from dal.assistant import AssistantRecords
 from dal.chat import ChatRecords
 from dal.identities import IdentityRecords
@@ -170,7 +171,7 @@ UPDATABLE_USER_FIELDS = frozenset(
 
 
 class Store(TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords, IdentityRecords, AdminRecords,
-            abc.ABC):
+            ApiTokenRecords, abc.ABC):
     """Everything CodeLearn persists. One instance per process; safe to share between threads.
     Each later area adds its abstract methods from its own module (dal/tutor.py, ...).
 

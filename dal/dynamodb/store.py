@@ -23,6 +23,7 @@ from dal.base import (
 )
 from dal.dynamodb import items, keys
 from dal.dynamodb.admin import AdminRecords
+from dal.dynamodb.api_tokens import ApiTokenRecords
 from dal.dynamodb.assistant import AssistantRecords
 from dal.dynamodb.chat import ChatRecords
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
@@ -73,7 +74,7 @@ def _backoff(attempt: int) -> None:
 
 
 class DynamoStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords,
-                  IdentityRecords, AdminRecords, Store):
+                  IdentityRecords, AdminRecords, ApiTokenRecords, Store):
     """A Store in one DynamoDB table. `client` is a boto3 DynamoDB client made by the caller (once
     per process); boto3 clients are thread-safe, so the store is too."""
 

@@ -335,6 +335,22 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        10,
+        # API refresh tokens (dal/api_tokens.py): one family per login session, gone with the session.
+        """
+        CREATE TABLE refresh_tokens (
+            token_hash TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id);
+        CREATE INDEX refresh_tokens_by_user ON refresh_tokens (user_id);
+        """,
+    ),
 ]
 
 

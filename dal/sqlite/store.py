@@ -23,6 +23,7 @@ from dal.base import (
 from dal.encoding import check_page_limit, decode_cursor, encode_cursor, optional_iso, to_iso, utc_now
 from dal.sqlite import rows
 from dal.sqlite.admin import AdminRecords
+from dal.sqlite.api_tokens import ApiTokenRecords
 from dal.sqlite.assistant import AssistantRecords
 from dal.sqlite.chat import ChatRecords
 from dal.sqlite.connections import DEFAULT_BUSY_TIMEOUT_MS, ThreadConnections
@@ -58,7 +59,7 @@ class ConstraintViolated(StoreError):
 
 
 class SqliteStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords,
-                  IdentityRecords, AdminRecords, Store):
+                  IdentityRecords, AdminRecords, ApiTokenRecords, Store):
     """A Store in one SQLite database file; safe to share between the threads of a process, and
     between processes using the same file. A write that waits longer than `busy_timeout_ms` for
     another writer raises StoreUnavailable."""
