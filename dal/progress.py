@@ -5,13 +5,18 @@ learner's time zone can change without touching what is stored: a page folds the
 learner's local days when it reads them (a zone off by half an hour puts an hour's activity on the day
 its start falls on). Achievements are written once: of two concurrent awards exactly one is stored,
 with its date. `user_items` is everything the store holds about a learner, for the data export.
+
+A backend whose hours are costly to read one by one packs a settled month's hours into one item
+(`pack_activity_months`, a cache of the same UTC hours, so still right after a zone change); an hour
+written to a packed month afterwards is kept beside the pack and read as their sum, until the next
+packing folds it in.
 """
 
 from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -37,6 +42,7 @@ class ProgressView:
     summary: ProgressSummary | None
     hours: list[ActivityHour]  # oldest first
     achievements: dict[str, datetime]
+    unpacked: list[date] = field(default_factory=list)  # first days of the UTC months still hour by hour
 
 
 class ProgressRecords(abc.ABC):
@@ -56,6 +62,13 @@ class ProgressRecords(abc.ABC):
 
     @abc.abstractmethod
     def get_progress_summary(self, user_id: str) -> ProgressSummary | None: ...
+
+    def pack_activity_months(self, user_id: str, before: datetime) -> int:
+        """Pack the hours of every UTC month that ended at or before `before` into one item a month,
+        changing no hour's counts (hours added meanwhile are kept, not lost); returns how many months
+        were packed. A backend that reads hours cheaply keeps them as they are (SQLite: an index range
+        of rows, ~1 µs each) and packs nothing."""
+        return 0
 
     def get_progress_view(self, user_id: str) -> ProgressView:
         """The summary, every activity hour and the achievements; a backend that can read them at

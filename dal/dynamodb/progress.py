@@ -2,10 +2,15 @@
 
     achievement    USER#<uid>   PROG#ACH#<id>            earnedAt
     activity       USER#<uid>   PROG#HOUR#<yyyy-mm>      e<ddhh> events, s<ddhh> seconds per UTC hour
+    packed month   USER#<uid>   PROG#PACK#<yyyy-mm>      hours "ddhh:events:seconds,...", version
     summary        USER#<uid>   PROG#SUM                 n_<counter> numbers, first/last event time
 
 A month's hours are attributes of one item, so a year of heat map is 13 items, and each event adds to
-its hour with one UpdateItem (ADD needs no existing attribute). Everything shares the PROG# prefix
+its hour with one UpdateItem (ADD needs no existing attribute). botocore parses every attribute of a
+read one by one (~15 us each), so a year of hours as attributes cost ~25 ms a read: a settled month is
+packed into one string (one transaction puts the pack and deletes the hour item, on the condition that
+neither changed since they were read), and an hour added to the month later makes a new hour item,
+read as its sum with the pack. Everything shares the PROG# prefix
 (which PROGRESS# items do not start with), so the dashboard reads the area with one query. Deleting
 the learner deletes them all with the rest of the partition.
 """
@@ -13,21 +18,26 @@ the learner deletes them all with the rest of the partition.
 from __future__ import annotations
 
 import contextlib
+import time
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from dal.base import EmailTaken
 from dal.dynamodb import keys
-from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
+from dal.dynamodb.errors import ConditionFailed, TransactionCanceled, error_code
 from dal.dynamodb.schema import USER_INDEX
-from dal.dynamodb.table import Table, serialize
+from dal.dynamodb.table import LAST_WRITE, Table, serialize
 from dal.encoding import from_iso, optional_from_iso, to_iso
 from dal.progress import ActivityHour, ProgressSummary, ProgressView
 
 AREA_PREFIX = "PROG#"
 SUMMARY_SK = "PROG#SUM"
 ACTIVITY_PREFIX = "PROG#HOUR#"
+PACK_PREFIX = "PROG#PACK#"  # sorts right after ACTIVITY_PREFIX: one key range reads both
 ACHIEVEMENT_PREFIX = "PROG#ACH#"
+_CONFLICT_RETRIES = 5  # an hour's ADD meeting a packing transaction of its month is refused, not applied
 _COUNT = "n_"
 
 
@@ -54,20 +64,67 @@ class ProgressRecords:
     def add_activity_hour(self, user_id: str, hour: datetime, events: int, seconds: int) -> None:
         hour = hour.astimezone(UTC)
         slot = f"{hour:%d%H}"
-        self._table.update(
-            _month_key(user_id, hour), "ADD #e :e, #s :s SET #user = :user",
-            names={"#e": f"e{slot}", "#s": f"s{slot}", "#user": "userId"},
-            values={":e": events, ":s": seconds, ":user": user_id}, return_values="NONE", once=True,
-        )
+        for attempt in range(_CONFLICT_RETRIES + 1):
+            try:
+                self._table.update(
+                    _month_key(user_id, hour), "ADD #e :e, #s :s SET #user = :user",
+                    names={"#e": f"e{slot}", "#s": f"s{slot}", "#user": "userId"},
+                    values={":e": events, ":s": seconds, ":user": user_id}, return_values="NONE", once=True,
+                )
+                return
+            except ClientError as error:
+                if error_code(error) != "TransactionConflictException" or attempt == _CONFLICT_RETRIES:
+                    raise
+                time.sleep(0.01 * 2**attempt)
 
     def list_activity_hours(self, user_id: str, since: datetime | None = None) -> list[ActivityHour]:
-        start = ACTIVITY_PREFIX + (f"{since.astimezone(UTC):%Y-%m}" if since is not None else "")
+        month = f"{since.astimezone(UTC):%Y-%m}" if since is not None else ""
         found = self._table.query_all(
             "PK = :pk AND SK BETWEEN :from AND :to",
-            {":pk": keys.user_partition(user_id), ":from": start, ":to": keys.past_prefix(ACTIVITY_PREFIX)},
+            {":pk": keys.user_partition(user_id), ":from": ACTIVITY_PREFIX + month,
+             ":to": keys.past_prefix(PACK_PREFIX)},
             ConsistentRead=True,
         )
-        return _hours(found, since)
+        return _hours([item for item in found if _month_of(item) >= month], since)
+
+    def pack_activity_months(self, user_id: str, before: datetime) -> int:
+        found = self._table.query_all(
+            "PK = :pk AND SK BETWEEN :from AND :to",
+            {":pk": keys.user_partition(user_id), ":from": ACTIVITY_PREFIX, ":to": keys.past_prefix(PACK_PREFIX)},
+            ConsistentRead=True,
+        )
+        packs = {_month_of(item): item for item in found if item["SK"].startswith(PACK_PREFIX)}
+        packed = 0
+        for item in found:
+            month = _month_of(item)
+            if item["SK"].startswith(ACTIVITY_PREFIX) and _month_end(month) <= before.astimezone(UTC):
+                packed += self._pack_month(user_id, month, item, packs.get(month))
+        return packed
+
+    def _pack_month(self, user_id: str, month: str, loose: dict[str, Any], pack: dict[str, Any] | None) -> bool:
+        hours = _hours([loose] + ([pack] if pack else []), None)
+        version = int(pack["version"]) if pack else 0
+        item = {"PK": keys.user_partition(user_id), "SK": PACK_PREFIX + month, "userId": user_id,
+                "hours": ",".join(f"{h.hour:%d%H}:{h.events}:{h.seconds}" for h in hours), "version": version + 1}
+        put: dict[str, Any] = {"TableName": self._table.name, "Item": serialize(item),
+                               "ConditionExpression": "attribute_not_exists(PK)"}
+        if pack:
+            put.update(ConditionExpression="#version = :version", ExpressionAttributeNames={"#version": "version"},
+                       ExpressionAttributeValues=serialize({":version": version}))
+        delete: dict[str, Any] = {"TableName": self._table.name,
+                                  "Key": serialize(_month_key(user_id, _month_start(month))),
+                                  "ExpressionAttributeNames": {"#lastWrite": LAST_WRITE}}
+        if LAST_WRITE in loose:  # unchanged since read: an hour added meanwhile cancels the packing
+            delete.update(ConditionExpression="#lastWrite = :lastWrite",
+                          ExpressionAttributeValues=serialize({":lastWrite": loose[LAST_WRITE]}))
+        else:
+            delete["ConditionExpression"] = "attribute_exists(PK) AND attribute_not_exists(#lastWrite)"
+        try:
+            # botocore gives the call an idempotency token: a resend of an applied packing is answered as applied
+            self._table.call("transact_write_items", TransactItems=[{"Put": put}, {"Delete": delete}])
+        except TransactionCanceled:
+            return False  # packed by another reader, or written meanwhile: left for the next packing
+        return True
 
     def get_progress_view(self, user_id: str) -> ProgressView:
         found = self._table.query_all(
@@ -75,10 +132,12 @@ class ProgressRecords:
             {":pk": keys.user_partition(user_id), ":prefix": AREA_PREFIX}, ConsistentRead=True,
         )
         summary = next((_summary(item) for item in found if item["SK"] == SUMMARY_SK), None)
-        months = [item for item in found if item["SK"].startswith(ACTIVITY_PREFIX)]
+        months = [item for item in found if item["SK"].startswith((ACTIVITY_PREFIX, PACK_PREFIX))]
         earned = {item["achievementId"]: from_iso(item["earnedAt"]) for item in found
                   if item["SK"].startswith(ACHIEVEMENT_PREFIX)}
-        return ProgressView(summary, _hours(months, None), earned)
+        unpacked = sorted(_month_start(_month_of(item)).date() for item in months
+                          if item["SK"].startswith(ACTIVITY_PREFIX))
+        return ProgressView(summary, _hours(months, None), earned, unpacked)
 
     def get_progress_summary(self, user_id: str) -> ProgressSummary | None:
         item = self._table.get(_summary_key(user_id))
@@ -86,8 +145,9 @@ class ProgressRecords:
 
     def reset_progress_aggregates(self, user_id: str) -> None:
         months = self._table.query_all(
-            "PK = :pk AND begins_with(SK, :prefix)",
-            {":pk": keys.user_partition(user_id), ":prefix": ACTIVITY_PREFIX}, ProjectionExpression="PK, SK",
+            "PK = :pk AND SK BETWEEN :from AND :to",
+            {":pk": keys.user_partition(user_id), ":from": ACTIVITY_PREFIX, ":to": keys.past_prefix(PACK_PREFIX)},
+            ProjectionExpression="PK, SK", ConsistentRead=True,
         )
         self._table.batch_delete([{"PK": m["PK"], "SK": m["SK"]} for m in months] + [_summary_key(user_id)])
 
@@ -150,16 +210,37 @@ class ProgressRecords:
 
 
 def _hours(months: list[dict[str, Any]], since: datetime | None) -> list[ActivityHour]:
+    """The hours of month items (attributes of a live one, the string of a pack), summed per hour."""
     floor = since.replace(minute=0, second=0, microsecond=0) if since is not None else None
-    hours = []
+    events: dict[datetime, int] = {}
+    seconds: dict[datetime, int] = {}
     for item in months:
-        year, month = (int(part) for part in item["SK"][len(ACTIVITY_PREFIX):].split("-"))
-        for name, value in item.items():
-            if name[0] == "e" and len(name) == 5 and name[1:].isdigit():
-                at = datetime(year, month, int(name[1:3]), int(name[3:5]), tzinfo=UTC)
-                if floor is None or at >= floor:
-                    hours.append(ActivityHour(at, int(value), int(item.get("s" + name[1:], 0))))
-    return sorted(hours, key=lambda h: h.hour)
+        start = _month_start(_month_of(item))
+        if item["SK"].startswith(PACK_PREFIX):
+            slots = [tuple(part.split(":")) for part in item["hours"].split(",") if part]
+        else:
+            slots = [(name[1:], item[name], item.get("s" + name[1:], 0)) for name in item
+                     if name[0] == "e" and len(name) == 5 and name[1:].isdigit()]
+        for slot, n, s in slots:
+            at = start.replace(day=int(slot[:2]), hour=int(slot[2:4]))
+            if floor is None or at >= floor:
+                events[at] = events.get(at, 0) + int(n)
+                seconds[at] = seconds.get(at, 0) + int(s)
+    return [ActivityHour(at, events[at], seconds[at]) for at in sorted(events)]
+
+
+def _month_of(item: dict[str, Any]) -> str:
+    return item["SK"].rsplit("#", 1)[1]
+
+
+def _month_start(month: str) -> datetime:
+    year, number = (int(part) for part in month.split("-"))
+    return datetime(year, number, 1, tzinfo=UTC)
+
+
+def _month_end(month: str) -> datetime:
+    start = _month_start(month)
+    return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
 
 
 def _summary_key(user_id: str) -> dict[str, str]:

@@ -1,17 +1,19 @@
 """Back-fill: rebuild every learner's aggregates from their event history, then award what it earns.
 
-Idempotent: a learner's summary and hours are removed and rebuilt from the events, so running it twice
-leaves the same aggregates; achievements are write-once, so one already held keeps its date. Newly
-awarded achievements carry the date of the learner's latest event (the history is not replayed rule
-by rule)."""
+Idempotent: a learner's summary and hours are removed and rebuilt from the events (settled months
+packed again), so running it twice leaves the same aggregates; achievements are write-once, so one
+already held keeps its date. Newly awarded achievements carry the date of the learner's latest event
+(the history is not replayed rule by rule)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from dal.base import ActivityEvent, Store
-from services.progress.recorder import ActivityRecorder
+from services.clock import utcnow
+from services.progress.recorder import ActivityRecorder, settled_before
 
 PAGE = 500
 
@@ -44,11 +46,13 @@ def _user_ids(store: Store) -> Iterator[str]:
             return
 
 
-def backfill_user(store: Store, recorder: ActivityRecorder, user_id: str) -> tuple[int, int]:
+def backfill_user(store: Store, recorder: ActivityRecorder, user_id: str,
+                  now: datetime | None = None) -> tuple[int, int]:
     store.reset_progress_aggregates(user_id)
     events = _events_oldest_first(store, user_id)
     for event in events:
         recorder.recorded(event, award=False)
+    store.pack_activity_months(user_id, settled_before(now or utcnow()))  # pages then read a pack a month
     summary = store.get_progress_summary(user_id)
     if summary is None:
         return len(events), 0

@@ -1,21 +1,24 @@
 """The dashboard as data: completion by level, streaks and the heat map in the learner's time zone,
-learning time, achievements, recent activity. Reads aggregates only (summary, activity hours,
-achievements, lesson records, quiz records) and the newest few events: the same handful of store
-reads for a learner of a day and of five years."""
+learning time, achievements, recent activity. Reads aggregates only (summary, activity hours with
+each finished month packed into one item, achievements, lesson records) and the newest few events:
+the same handful of store reads for a learner of a day and of five years."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from dal.base import ActivityEvent, Progress, Store, User
+from dal.base import ActivityEvent, Progress, Store, StoreError, User
 from services.clock import Clock, utcnow
 from services.lessons.model import Lesson
 from services.progress import achievements
 from services.progress.calendar import DayActivity, Streaks, local_days, local_today, streaks, time_zone
 from services.progress.heatmap import HeatMap, heat_map
-from services.progress.recorder import ActivityRecorder
+from services.progress.recorder import ActivityRecorder, settled_before
+
+log = logging.getLogger(__name__)
 
 RECENT_EVENTS = 8
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -77,6 +80,7 @@ class DashboardService:
         zone = time_zone(zone_name)
         today = local_today(now, zone)
         view = self._store.get_progress_view(user.id)
+        self._pack_settled(user.id, view.unpacked, now)
         counts = view.summary.counts if view.summary else {}
         days = local_days(view.hours, zone)
         streak = streaks(days, today)
@@ -100,6 +104,16 @@ class DashboardService:
             recent=[self._recent(e, zone) for e in self._store.list_events(user.id, limit=RECENT_EVENTS).items],
             completed=sum(1 for lesson in self._track if lesson.id in done), total=len(self._track), days=days,
         )
+
+    def _pack_settled(self, user_id: str, unpacked: list[Any], now: datetime) -> None:
+        """Once a month per learner: the months that ended are packed, so later views read one item
+        for each (the hours read now are the same either way)."""
+        settled = settled_before(now)
+        if any(month < settled.date() for month in unpacked):
+            try:
+                self._store.pack_activity_months(user_id, settled)
+            except StoreError:  # a cache left for the next view: the page has its hours already
+                log.warning("settled months not packed; the next view tries again")
 
     def _levels(self, done: set[str]) -> list[LevelCompletion]:
         out = []

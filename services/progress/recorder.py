@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dal.base import ActivityEvent, Store, StoreError
@@ -36,6 +36,14 @@ def counters(event: ActivityEvent) -> dict[str, int]:
         if detail.get("attempts") == 1:
             counts["first_try"] = 1
     return counts
+
+
+PACK_SETTLE = timedelta(hours=1)  # a month is packed an hour after it ends: its last events are in by then
+
+
+def settled_before(now: datetime) -> datetime:
+    """The end of the last UTC month whose hours may be packed (Store.pack_activity_months)."""
+    return (now.astimezone(UTC) - PACK_SETTLE).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)

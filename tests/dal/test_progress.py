@@ -93,6 +93,8 @@ def _one_of_everything(store, user_id: str, now: datetime) -> None:
     store.record_quiz_result(user_id, "lesson:python-variables", "q1", 1, 2, now)
     store.note_activity(user_id, now, {"attempt": 1})
     store.add_activity_hour(user_id, now.replace(minute=0, second=0, microsecond=0), 1, 0)
+    store.add_activity_hour(user_id, now.replace(minute=0, second=0, microsecond=0) - timedelta(days=40), 1, 0)
+    store.pack_activity_months(user_id, before=now)  # the month 40 days back is packed
     store.award_achievement(user_id, "first-lesson", now)
     store.add_review_cards([ReviewCard(user_id, "concept:variables", "concept", "python-variables", now)])
     store.record_review(ReviewCard(user_id, "concept:variables", "concept", "python-variables", now, version=1,
@@ -167,6 +169,51 @@ def test_the_view_reads_summary_hours_and_achievements_together(store):
     assert view.achievements == {"first-lesson": HOUR}
     empty = store.get_progress_view(new_user(store).id)
     assert empty.summary is None and empty.hours == [] and empty.achievements == {}
+
+
+JANUARY = datetime(2026, 1, 31, 23, tzinfo=UTC)
+FEBRUARY = datetime(2026, 2, 3, 10, tzinfo=UTC)
+
+
+def _hours(found) -> list[tuple[datetime, int, int]]:
+    return [(h.hour, h.events, h.seconds) for h in found]
+
+
+def test_packing_settled_months_changes_no_hour_and_late_hours_add_to_the_pack(store):
+    user = new_user(store)
+    for hour, seconds in ((JANUARY, 60), (FEBRUARY, 30), (FEBRUARY, 10), (HOUR, 5)):
+        store.add_activity_hour(user.id, hour, 1, seconds)
+    before = _hours(store.list_activity_hours(user.id))
+    store.pack_activity_months(user.id, before=datetime(2026, 3, 1, tzinfo=UTC))
+    store.pack_activity_months(user.id, before=datetime(2026, 3, 1, tzinfo=UTC))  # twice: the same
+    assert _hours(store.list_activity_hours(user.id)) == before == [(JANUARY, 1, 60), (FEBRUARY, 2, 40),
+                                                                    (HOUR, 1, 5)]
+    view = store.get_progress_view(user.id)
+    assert _hours(view.hours) == before
+    assert all(month >= datetime(2026, 3, 1, tzinfo=UTC).date() for month in view.unpacked)  # March is live
+    store.add_activity_hour(user.id, FEBRUARY, 1, 7)  # a late event of a packed month (back-fill, a retry)
+    assert _hours(store.list_activity_hours(user.id, since=FEBRUARY)) == [(FEBRUARY, 3, 47), (HOUR, 1, 5)]
+    store.pack_activity_months(user.id, before=datetime(2026, 3, 1, tzinfo=UTC))
+    assert _hours(store.get_progress_view(user.id).hours) == [(JANUARY, 1, 60), (FEBRUARY, 3, 47), (HOUR, 1, 5)]
+    store.reset_progress_aggregates(user.id)
+    assert store.list_activity_hours(user.id) == [] and store.get_progress_view(user.id).hours == []
+
+
+def test_packing_while_hours_are_added_loses_no_count(store):
+    user = new_user(store)
+    store.add_activity_hour(user.id, FEBRUARY, 1, 1)
+
+    def add_or_pack(index: int) -> None:
+        for _ in range(3):
+            if index % 2:
+                store.pack_activity_months(user.id, before=datetime(2026, 3, 1, tzinfo=UTC))
+            else:
+                store.add_activity_hour(user.id, FEBRUARY, 1, 1)
+
+    assert not [error for error in run_together(add_or_pack, threads=4) if error]
+    store.pack_activity_months(user.id, before=datetime(2026, 3, 1, tzinfo=UTC))
+    assert _hours(store.list_activity_hours(user.id)) == [(FEBRUARY, 7, 7)]
+    assert store.get_progress_view(user.id).unpacked == []
 
 
 def test_changing_the_email_moves_the_account_and_frees_the_old_address(store):

@@ -114,3 +114,17 @@ def test_retried_hints_and_usage_are_counted_once(faulty, now, fault):
     (row,) = store.list_usage(date(2026, 3, 1), date(2026, 3, 1))
     assert (row.calls, row.input_tokens, row.output_tokens) == (2, 20, 10)
     assert abs(row.cost_usd - 0.002) < 1e-9
+
+
+@pytest.mark.parametrize("fault", RETRIED_FAULTS)
+def test_a_retried_packing_of_a_month_counts_its_hours_once(faulty, now, fault):
+    store, proxy = faulty
+    user = new_user(store)
+    last_month = (now.replace(day=1, minute=0, second=0, microsecond=0) - timedelta(days=1))
+    store.add_activity_hour(user.id, last_month, 2, 30)
+    proxy.inject("TransactWriteItems", fault)
+    store.pack_activity_months(user.id, before=now)
+    assert _resent(proxy, "TransactWriteItems", 1)
+    store.add_activity_hour(user.id, last_month, 1, 5)
+    store.pack_activity_months(user.id, before=now)
+    assert [(h.events, h.seconds) for h in store.list_activity_hours(user.id)] == [(3, 35)]
