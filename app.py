@@ -27,6 +27,7 @@ from blueprints import (
     cli_progress,
     errors,
     hardening,
+    identity,
     lessons,
     login,
     main,
@@ -91,6 +92,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     assistant_pages.init_app(app)
     progress.init_app(app)
     api.init_app(app)
+    identity.init_app(app)
     admin.init_app(app)
     appearance.init_app(app)
     cli.init_app(app)

@@ -86,6 +86,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the system has it; without one, the PDF core font (Latin-1 only)."),
     Setting("PROGRESS_IDLE_MINUTES", 10, "Learning time: a gap between a learner's actions counts up to this long; "
             "longer was not learning."),
+    Setting("OIDC_PROVIDERS", {}, "Sign-in with identity providers (OpenID Connect), by name: "
+            "`{\"google\": {\"issuer\": \"https://accounts.google.com\", \"client_id\": \"...\", "
+            "\"client_secret\": \"...\"}}`; optional `label`, `scope`, `authorize_params` (Cognito: "
+            "`{\"identity_provider\": \"Google\"}`). Empty: off, no button shown."),
     Setting("API_ACCESS_TOKEN_MINUTES", 15, "Lifetime of an `/api/v1` access token; the client then refreshes it "
             "(the login session behind it lives as long as a site login's)."),
     Setting("API_REFRESH_GRACE_SECONDS", 10, "A refresh token sent again within this many seconds of its use gets "

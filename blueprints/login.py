@@ -18,6 +18,7 @@ from blueprints.deps import accounts
 from dal.base import Session, User
 
 login_manager = LoginManager()
+PENDING_IDENTITY = "pending_identity"  # blueprints/identity.py: linked once its account is logged in to
 csrf = CSRFProtect()
 
 
@@ -53,8 +54,12 @@ def load_user(session_id: str) -> AuthUser | None:
 
 
 def start_session(user: User, server_session: Session) -> AuthUser:
-    """Log in with a fresh cookie (the old one's contents are dropped: no session fixation)."""
+    """Log in with a fresh cookie (the old one's contents are dropped: no session fixation), keeping
+    only a provider sign-in waiting to be linked to the account being logged in to."""
+    pending = session.get(PENDING_IDENTITY)
     session.clear()
+    if pending:
+        session[PENDING_IDENTITY] = pending
     session.permanent = server_session.remember
     auth_user = AuthUser(user, server_session)
     lifetime = server_session.expires_at - server_session.created_at

@@ -165,7 +165,7 @@ class Accounts:
         ))
 
     def send_verification(self, user: User, verify_link: LinkBuilder) -> None:
-        token = self._issue_token(user.id, VERIFY_EMAIL, timedelta(hours=self.settings.verify_token_hours))
+        token = self.issue_token(user.id, VERIFY_EMAIL, timedelta(hours=self.settings.verify_token_hours))
         self._mailer.send(Message(
             to=user.email,
             subject="Confirm your CodeLearn email address",
@@ -204,6 +204,10 @@ class Accounts:
             log.info("login failed", extra={"known_account": user is not None})
             raise InvalidCredentials()
         admission.succeeded()
+        return self.open_session(user, ip=ip, user_agent=user_agent, remember=remember)
+
+    def open_session(self, user: User, *, ip: str, user_agent: str, remember: bool) -> LoggedIn:
+        """A new login session of an account whose owner was just proven (password, identity provider)."""
         now = self._clock()
         session = Session(
             id=secrets.token_urlsafe(32), user_id=user.id, created_at=now, last_seen_at=now,
@@ -263,7 +267,7 @@ class Accounts:
         user = self._store.get_user_by_email(email)
         if user is None:
             return
-        token = self._issue_token(user.id, RESET_PASSWORD, timedelta(minutes=self.settings.reset_token_minutes))
+        token = self.issue_token(user.id, RESET_PASSWORD, timedelta(minutes=self.settings.reset_token_minutes))
         self._mailer.send(Message(
             to=user.email,
             subject="Reset your CodeLearn password",
@@ -317,7 +321,14 @@ class Accounts:
             raise NotFoundError(f"No account with the email {email}.")
         return self._store.update_user(user.id, role="admin")
 
-    def _issue_token(self, user_id: str, purpose: str, lifetime: timedelta) -> str:
+    def consume_token(self, token: str, purpose: str) -> OneTimeToken | None:
+        """Spend a mailed link's token (once, unexpired, of this purpose), or None."""
+        if not token or len(token) > 128:
+            return None
+        return self._store.consume_token(_token_hash(token), purpose, self._clock())
+
+    def issue_token(self, user_id: str, purpose: str, lifetime: timedelta) -> str:
+        """A single-use token for a mailed link; only its hash is stored."""
         token = secrets.token_urlsafe(32)
         now: datetime = self._clock()
         self._store.create_token(OneTimeToken(

@@ -9,7 +9,8 @@ import re
 # Downloads, not pages (a browser saves them): tests/web/test_progress_pages.py checks each.
 NOT_PAGES = {"static", "main.health", "progress.report", "progress.export"}
 SAMPLES = {"lesson_id": ["python-variables", "python-binary-search"], "token": ["not-a-real-token"],
-           "concept_id": ["variables"], "attempt_id": ["not-an-attempt"], "conversation_id": ["not-a-conversation"]}
+           "concept_id": ["variables"], "attempt_id": ["not-an-attempt"], "conversation_id": ["not-a-conversation"],
+           "provider_name": ["not-a-provider"]}
 
 
 def page_paths(app) -> list[str]:
