@@ -7,28 +7,20 @@ code and, for debugging, the last failing result.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from blueprints.deps import service
+from blueprints.deps import require_login, service, service_or_404
 from blueprints.nav import NavItem, add_nav_item
 from services.assistant.service import MODES, AssistantService
 from services.errors import InvalidInput
 
 bp = Blueprint("assistant", __name__, url_prefix="/assistant")
+require_login(bp)  # the assistant answers the learner's own code
 
 
 def assistant() -> AssistantService:
-    found = service("assistant")
-    if found is None:
-        abort(404)
-    return found
-
-
-@bp.before_request
-@login_required
-def _logged_in() -> None:
-    """The assistant answers the learner's own code."""
+    return service_or_404("assistant")
 
 
 @bp.get("/")

@@ -6,28 +6,20 @@ without JavaScript; with it, the ask button says the tutor is thinking (static/j
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from blueprints.deps import service
+from blueprints.deps import require_login, service_or_404
 from blueprints.nav import NavItem, add_nav_item
 from services.chat.service import ChatService
 from services.errors import InvalidInput
 
 bp = Blueprint("chat", __name__, url_prefix="/chat")
+require_login(bp)  # conversations are the learner's own
 
 
 def chat() -> ChatService:
-    found = service("chat")
-    if found is None:
-        abort(404)
-    return found
-
-
-@bp.before_request
-@login_required
-def _logged_in() -> None:
-    """Conversations are the learner's own."""
+    return service_or_404("chat")
 
 
 @bp.get("/")

@@ -17,13 +17,14 @@ from flask.cli import AppGroup, with_appcontext
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from blueprints.deps import service
+from blueprints.deps import require_login, service
 from blueprints.nav import NavItem, add_nav_badge, add_nav_item
 from services.errors import InvalidInput
 from services.reviews.reminders import PREFERENCE, RemindResult, send_reminders, wants_reminders
 from services.reviews.service import ReviewItem, ReviewService
 
 bp = Blueprint("reviews", __name__)
+require_login(bp, public={"reviews.unsubscribe"})  # reviews are the learner's own; the mailed link says who
 
 
 def reviews() -> ReviewService:
@@ -44,14 +45,6 @@ def _shown() -> tuple[str, str, int, float]:
         return str(card_id), str(ref), int(version), float(shown_at)
     except (BadSignature, ValueError, TypeError):
         abort(400, "This review form was changed or is not one of ours; open the review page again.")
-
-
-@bp.before_request
-def _logged_in():
-    """Reviews are the learner's own (the mailed unsubscribe link excepted)."""
-    if request.endpoint != "reviews.unsubscribe" and not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
 
 
 @bp.get("/review")

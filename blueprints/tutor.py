@@ -7,26 +7,21 @@ everything works without JavaScript; answers come back on a refused form.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup, escape
 
-from blueprints.deps import service
+from blueprints.deps import require_login, service
 from blueprints.nav import NavItem, add_nav_item
 from services.errors import Conflict, InvalidInput
 from services.lessons.rendering import section_anchor
 from services.tutor.service import TutorService
 
 bp = Blueprint("tutor", __name__)
+require_login(bp)  # skills and quizzes are the learner's own
 
 
 def tutor() -> TutorService:
     return service("tutor")
-
-
-@bp.before_request
-@login_required
-def _logged_in() -> None:
-    """Skills and quizzes are the learner's own."""
 
 
 # --- skills ---------------------------------------------------------------------------------------
