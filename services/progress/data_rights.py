@@ -31,8 +31,8 @@ FIELDS_DOC = {
                "(time zone, theme), when it was created and last logged in. The password is not included.",
     "items": "Every record kept about you, by kind, as stored: activity events (what you did, when), lesson "
              "progress, drafts, last results, skill estimates, quiz attempts and records, reviews, "
-             "conversations, activity per hour, your progress summary, achievements, sessions and "
-             "one-time links (without their secret parts).",
+             "conversations, activity per hour, your progress summary, achievements, sessions, the "
+             "refresh tokens of app logins and one-time links (without their secret parts).",
 }
 
 

@@ -8,6 +8,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+from dal.api_tokens import RefreshToken
 from dal.assistant import AssistantRequest
 from dal.base import ActivityEvent, Draft, LessonReport, OneTimeToken, Session
 from dal.chat import ChatMessage, Conversation
@@ -104,6 +105,7 @@ def _one_of_everything(store, user_id: str, now: datetime) -> None:
     store.add_message(ChatMessage(user_id, "c1", "m1", "learner", "what is x?", now))
     store.add_assistant_request(AssistantRequest(user_id, f"{now.isoformat()}#a1", "review", now,
                                                  now + timedelta(days=30), "x = 1", {"summary": "fine"}))
+    store.create_refresh_token(RefreshToken(f"r-{user_id}", f"s-{user_id}", user_id, now, now + timedelta(days=30)))
     store.add_identity(IdentityLink(user_id, "google", f"sub-{user_id}", "learner@example.com", now))
 
 
