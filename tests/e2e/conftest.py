@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from tests.conftest import PASSWORD
+from tests.e2e.a11y import blocking, describe, overflow, run_axe
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -103,6 +104,23 @@ def page(browser):
     yield tab
     context.close()
     assert not errors, f"browser console errors (CSP violations included): {errors}"
+
+
+@pytest.fixture
+def both_widths(page):
+    """`both_widths(name)`: the page at 1280 and 390 px, each shot kept, neither scrolling sideways, axe
+    finding nothing serious; the viewport goes back to 1280 px after."""
+
+    def check(name: str) -> None:
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 860 if width > 800 else 844})
+            screenshot(page, f"{name}-{width}")
+            assert overflow(page) is None, f"{name} scrolls sideways at {width} px: {overflow(page)}"
+            found = blocking(run_axe(page))
+            assert not found, f"{name} at {width} px:\n{describe(found)}"
+        page.set_viewport_size({"width": 1280, "height": 860})
+
+    return check
 
 
 def screenshot(page, name: str) -> Path:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import log_in_learner
-from tests.e2e.test_chat_journey import both_widths
 
 pytestmark = pytest.mark.e2e
 CODE = ("import os\n\ndef total(xs, seen=[]):\n    t = ''\n    for i in range(len(xs)):\n        t += str(xs[i])\n"
         "    if t == None:\n        return 0\n    return t\n")
 
 
-def test_a_review_and_a_debug_request_from_failed_results(live_server, page):
+def test_a_review_and_a_debug_request_from_failed_results(live_server, page, both_widths):
     log_in_learner(live_server, page, email="assist@example.com", name="Asa")
     page.goto(live_server.url + "/assistant/")
     page.locator("#code").fill(CODE)
@@ -25,7 +24,7 @@ def test_a_review_and_a_debug_request_from_failed_results(live_server, page):
             continue  # nothing here is wrong enough
         assert page.locator(f".finding-{kind}").count() >= 1, kind
     assert page.get_by_role("table").count() == 1
-    both_widths(page, "75-assistant-review")
+    both_widths("75-assistant-review")
 
     page.goto(live_server.url + "/learn/python-variables")
     page.locator("#code").fill("print(city)\n")
@@ -37,4 +36,4 @@ def test_a_review_and_a_debug_request_from_failed_results(live_server, page):
     page.get_by_role("button", name="Ask the assistant").click()
     page.get_by_role("heading", name="Help me debug").wait_for()
     assert "city" in page.locator(".assistant-answer").inner_text()
-    both_widths(page, "76-assistant-debug")
+    both_widths("76-assistant-debug")

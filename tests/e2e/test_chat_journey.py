@@ -6,24 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.a11y import blocking, describe, overflow, run_axe
-from tests.e2e.conftest import log_in_learner, screenshot
+from tests.e2e.conftest import log_in_learner
 
 pytestmark = pytest.mark.e2e
 LOOPS = "python-loops"
 
 
-def both_widths(page, name: str) -> None:
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 860 if width > 800 else 844})
-        screenshot(page, f"{name}-{width}")
-        assert overflow(page) is None, f"{name} scrolls sideways at {width} px: {overflow(page)}"
-        found = blocking(run_axe(page))
-        assert not found, f"{name} at {width} px:\n{describe(found)}"
-    page.set_viewport_size({"width": 1280, "height": 860})
-
-
-def test_a_chat_from_a_lesson_page_cites_follows_up_and_is_deleted(live_server, page):
+def test_a_chat_from_a_lesson_page_cites_follows_up_and_is_deleted(live_server, page, both_widths):
     log_in_learner(live_server, page, email="chat@example.com", name="Chat")
     page.goto(f"{live_server.url}/learn/{LOOPS}")
     page.get_by_role("button", name="Ask the tutor about this lesson").click()
@@ -36,21 +25,21 @@ def test_a_chat_from_a_lesson_page_cites_follows_up_and_is_deleted(live_server, 
     source = answer.locator(".chat-sources a").first
     href = source.get_attribute("href")
     assert href.startswith(f"/learn/{LOOPS}#")
-    both_widths(page, "70-chat-answer")
+    both_widths("70-chat-answer")
 
     page.get_by_label("Your question").fill("And continue?")
     page.get_by_role("button", name="Ask").click()
     page.locator(".chat-tutor").nth(1).wait_for()
     follow_up = page.locator(".chat-tutor").nth(1).inner_text()
     assert "continue" in follow_up.lower()  # the history made the short follow-up about loops
-    both_widths(page, "71-chat-follow-up")
+    both_widths("71-chat-follow-up")
 
     anchor = href.split("#", 1)[1]
     page.goto(live_server.url + href)
     assert page.locator(f"#{anchor}").count() == 1  # the cited section exists on the lesson page
 
     page.goto(live_server.url + "/chat/")
-    both_widths(page, "72-chat-list")
+    both_widths("72-chat-list")
     page.get_by_role("link", name="About Loops").click()
     page.get_by_text("Rename or delete this conversation").click()
     page.get_by_label("Name").fill("Breaking out of loops")

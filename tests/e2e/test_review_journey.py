@@ -10,21 +10,10 @@ from datetime import timedelta
 import pytest
 
 from services.reviews.scheduling import AGAIN
-from tests.e2e.a11y import blocking, describe, overflow, run_axe
-from tests.e2e.conftest import log_in_learner, screenshot
+from tests.e2e.conftest import log_in_learner
 
 pytestmark = pytest.mark.e2e
 LESSON = "python-variables"
-
-
-def both_widths(page, name: str) -> None:
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 860 if width > 800 else 844})
-        screenshot(page, f"{name}-{width}")
-        assert overflow(page) is None, f"{name} scrolls sideways at {width} px: {overflow(page)}"
-        found = blocking(run_axe(page))
-        assert not found, f"{name} at {width} px:\n{describe(found)}"
-    page.set_viewport_size({"width": 1280, "height": 860})
 
 
 def move_clock(reviews, **delta) -> None:
@@ -36,7 +25,7 @@ def current_item(reviews, user_id: str):
     return reviews.today(user_id).items[0]
 
 
-def test_complete_move_the_clock_review_and_see_due_dates_move(serve_app, page):
+def test_complete_move_the_clock_review_and_see_due_dates_move(serve_app, page, both_widths):
     server = serve_app(REVIEW_FUZZ=False)
     app = server.app
     reviews, store = app.extensions["codelearn.reviews"], app.extensions["codelearn.store"]
@@ -53,7 +42,7 @@ def test_complete_move_the_clock_review_and_see_due_dates_move(serve_app, page):
 
     page.goto(server.url + "/review")
     page.get_by_text("Your next review is due").wait_for()
-    both_widths(page, "70-review-empty")
+    both_widths("70-review-empty")
 
     move_clock(reviews, days=3, hours=1)
     page.goto(server.url + "/review")
@@ -64,20 +53,20 @@ def test_complete_move_the_clock_review_and_see_due_dates_move(serve_app, page):
     for _ in range(due):
         item = current_item(reviews, user.id)
         if item.kind == "variant" and not variant_done:
-            both_widths(page, "71-review-variant")
+            both_widths("71-review-variant")
             page.locator("#code").fill(item.variant.solution)
             page.get_by_role("button", name="Run the tests").click()
             page.get_by_role("heading", name="Right — well remembered!").wait_for()
-            both_widths(page, "72-review-variant-passed")
+            both_widths("72-review-variant-passed")
             variant_done = item.card.card_id
         elif item.kind == "quiz" and wrong_card is None:
-            both_widths(page, "73-review-quiz")
+            both_widths("73-review-quiz")
             wrong = (item.question.answer + 1) % len(item.question.choices)
             page.locator(f'input[name="choice"][value="{wrong}"]').check()
             page.get_by_role("button", name="Check my answer").click()
             page.get_by_role("heading", name="Not this time").wait_for()
             assert page.get_by_text("Rated Again").count() == 1 and page.get_by_text("(in 1 day)").count() == 1
-            both_widths(page, "74-review-quiz-wrong")
+            both_widths("74-review-quiz-wrong")
             wrong_card = item.card.card_id
         elif item.kind == "quiz":
             page.locator(f'input[name="choice"][value="{item.question.answer}"]').check()
@@ -90,7 +79,7 @@ def test_complete_move_the_clock_review_and_see_due_dates_move(serve_app, page):
         page.get_by_role("link", name="Next review").click()
     assert variant_done and wrong_card
     page.get_by_role("heading", name="All done for today").wait_for()
-    both_widths(page, "75-review-done")
+    both_widths("75-review-done")
 
     # FSRS: the lapse is due a day later; the variant solved first try is further out.
     lapsed = store.get_review_card(user.id, wrong_card)
