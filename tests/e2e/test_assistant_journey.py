@@ -1,6 +1,7 @@
 """The code assistant in a real browser: a review with findings of several kinds and the complexity
 table; from a lesson's failed results, 'Ask the assistant' opens a debug request with the code and
-the failing test filled in. Screenshots and axe at 1280 and 390 px."""
+the failing test filled in; optimize says the complexity before and after with the trade-off; generate
+offline answers a labelled skeleton. Screenshots and axe at 1280 and 390 px."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from tests.e2e.conftest import log_in_learner
 pytestmark = pytest.mark.e2e
 CODE = ("import os\n\ndef total(xs, seen=[]):\n    t = ''\n    for i in range(len(xs)):\n        t += str(xs[i])\n"
         "    if t == None:\n        return 0\n    return t\n")
+PAIRS = ("def has_duplicate(xs):\n    for a in xs:\n        for b in xs:\n            if a is not b and a == b:\n"
+         "                return True\n    return False\n")
 
 
 def test_a_review_and_a_debug_request_from_failed_results(live_server, page, both_widths):
@@ -37,3 +40,23 @@ def test_a_review_and_a_debug_request_from_failed_results(live_server, page, bot
     page.get_by_role("heading", name="Help me debug").wait_for()
     assert "city" in page.locator(".assistant-answer").inner_text()
     both_widths("76-assistant-debug")
+
+
+def test_optimize_says_the_complexity_before_and_after_and_generate_offline_plans(live_server, page, both_widths):
+    log_in_learner(live_server, page, email="speed@example.com", name="Sam")
+    page.goto(live_server.url + "/assistant/")
+    page.locator("#code").fill(PAIRS)
+    page.get_by_label("Make it simpler or faster").check()
+    page.get_by_role("button", name="Ask the assistant").click()
+    page.get_by_role("heading", name="Make it simpler or faster").wait_for()
+    words = page.locator(".complexity-words").inner_text()
+    assert "Now:" in words and "O(n²)" in words and "After:" in words and "Trade-off:" in words
+    both_widths("77-assistant-optimize")
+
+    page.get_by_label("Write code from a description").check()
+    page.get_by_label("What the code should do (for writing code)").fill("frobnicate the quux widgets")
+    page.get_by_role("button", name="Ask the assistant").click()
+    page.get_by_role("heading", name="Write code from a description").wait_for()
+    answer = page.locator(".assistant-answer").inner_text()
+    assert "Offline skeleton" in answer and "frobnicate_quux" in answer
+    both_widths("78-assistant-generate-offline")
