@@ -49,6 +49,7 @@ from services.assistant.service import AssistantService
 from services.chat.service import ChatService
 from services.code_runs import AI_HINT, RUN, SUBMIT, CodeRunLimiter
 from services.grader import Grader
+from services.identities import IdentityService, providers_from_settings
 from services.lessons.learning import LearningService
 from services.lessons.library import LessonLibrary
 from services.lessons.rendering import LessonRenderer
@@ -56,6 +57,7 @@ from services.lessons.service import LessonService
 from services.mail import Mailer, OutboxMailer, SesMailer
 from services.progress.dashboard import DashboardService
 from services.progress.data_rights import DataRights
+from services.progress.deletion_link import DeletionByLink
 from services.progress.profile import EmailChange, ProfileService
 from services.progress.recorder import ActivityRecorder, RecorderSettings
 from services.ratelimit import RateLimiter
@@ -282,6 +284,13 @@ def _build_progress(app: Flask, track: list) -> ActivityRecorder:
     app.extensions["codelearn.profile"] = ProfileService(store)
     app.extensions["codelearn.email_change"] = EmailChange(store, app.extensions["codelearn.mailer"])
     app.extensions["codelearn.data_rights"] = DataRights(store)
+    # Accounts made through a provider have no password: their deletion is confirmed by a mailed link.
+    app.extensions["codelearn.deletion_link"] = DeletionByLink(
+        app.extensions["codelearn.accounts"], app.extensions["codelearn.data_rights"],
+        app.extensions["codelearn.mailer"])
+    # Sign-in with identity providers: off (no provider, no button) unless OIDC_PROVIDERS names some.
+    app.extensions["codelearn.oidc_providers"] = providers_from_settings(app.config["OIDC_PROVIDERS"])
+    app.extensions["codelearn.identities"] = IdentityService(store, app.extensions["codelearn.accounts"])
     return recorder
 
 

@@ -32,7 +32,6 @@ from services.identities import (
     LinkRequired,
     Provider,
     VerifiedIdentity,
-    providers_from_settings,
 )
 from services.passwords import MAX_LENGTH as MAX_PASSWORD
 
@@ -250,9 +249,6 @@ def _sign_in_methods() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["codelearn.oidc_providers"] = providers_from_settings(app.config["OIDC_PROVIDERS"])
-    app.extensions["codelearn.identities"] = IdentityService(app.extensions["codelearn.store"],
-                                                                app.extensions["codelearn.accounts"])
     app.register_blueprint(bp)
 
     @app.context_processor

@@ -13,10 +13,11 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from blueprints.deps import service
-from services.accounts import MAX_NAME_LENGTH
+from services.accounts import LINK_OK, LINK_UNKNOWN, MAX_NAME_LENGTH
 from services.errors import InvalidInput, NotFoundError
+from services.identities import has_password
 from services.progress.calendar import zone_names
-from services.progress.data_rights import CONFIRMATION
+from services.progress.data_rights import CONFIRMATION, pseudonym
 
 bp = Blueprint("progress", __name__)
 log = logging.getLogger(__name__)
@@ -31,6 +32,12 @@ class ProfileForm(FlaskForm):
 class EmailChangeForm(FlaskForm):
     new_email = EmailField("New email address", [DataRequired("Enter the new address."), Length(max=320)])
     password = PasswordField("Your password", [DataRequired("Enter your password.")])
+
+
+class DeleteByLinkForm(FlaskForm):
+    """Deleting an account without a password: the typed word, then a mailed link."""
+
+    confirmation = StringField(f"Type {CONFIRMATION} to confirm", [DataRequired("Type the word to confirm.")])
 
 
 class DeleteAccountForm(FlaskForm):
@@ -135,6 +142,8 @@ def export():
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
 def delete_account():
+    if not has_password(current_user.user):
+        return _delete_by_link()
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
@@ -152,6 +161,46 @@ def delete_account():
             flash("Your account and everything stored about you are deleted.", "info")
             return redirect(url_for("main.index"))
     return render_template("progress/delete.html", form=form), 400 if form.errors else 200
+
+
+def _delete_by_link():
+    form = DeleteByLinkForm()
+    if form.validate_on_submit():
+        try:
+            service("deletion_link").send(current_user.id, current_user.email, form.confirmation.data or "",
+                                          lambda token: url_for("progress.confirm_deletion", token=token,
+                                                                _external=True))
+        except InvalidInput as exc:
+            for name, message in (exc.field_errors or {}).items():
+                form[name].errors = [*form[name].errors, message]
+        else:
+            return render_template("progress/delete.html", form=form, by_link=True, sent_to=current_user.email)
+    return render_template("progress/delete.html", form=form, by_link=True), 400 if form.errors else 200
+
+
+@bp.route("/account/delete/confirm/<token>", methods=["GET", "POST"])
+def confirm_deletion(token: str):
+    # A GET only asks: mail scanners that prefetch links must not delete accounts. It does check the
+    # link, so a dead one says so at once.
+    deletion = service("deletion_link")
+    state = deletion.link_state(token)
+    if state != LINK_OK:
+        return render_template("progress/delete_dead.html", state=state), 404 if state == LINK_UNKNOWN else 410
+    form = DeleteByLinkForm()
+    if form.validate_on_submit():
+        try:
+            name = deletion.confirm(token, form.confirmation.data or "")
+        except InvalidInput as exc:
+            for field_name, message in (exc.field_errors or {}).items():
+                form[field_name].errors = [*form[field_name].errors, message]
+        except NotFoundError:
+            return render_template("progress/delete_dead.html", state="used"), 410
+        else:
+            if current_user.is_authenticated and pseudonym(current_user.id) == name:
+                logout_user()
+            flash("Your account and everything stored about you are deleted.", "info")
+            return redirect(url_for("main.index"))
+    return render_template("progress/delete_confirm.html", form=form), 400 if form.errors else 200
 
 
 def init_app(app) -> None:

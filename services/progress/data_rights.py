@@ -82,6 +82,11 @@ class DataRights:
             errors["password"] = "That is not your password."  # noqa: S105 - a message, not a password
         if errors:
             raise InvalidInput("Your account was not deleted: " + " ".join(errors.values()), errors)
+        return self.erase(user_id)
+
+    def erase(self, user_id: str) -> str:
+        """Delete the learner and everything of theirs once they proved it is them (password or mailed
+        link, services/progress/deletion_link.py); returns their pseudonym for the log."""
         self._store.erase_user(user_id)
         name = pseudonym(user_id)
         log.info("account deleted: %s", name)
