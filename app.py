@@ -229,7 +229,8 @@ def _build_services(app: Flask, instance_path: Path) -> None:
         max_waiting=app.config["GRADER_QUEUE_LENGTH"],
     )
     # The lesson files are read once: the AI layer's index is built from the validated library.
-    library, _problems = LessonLibrary.from_directory(_lessons_dir(app))  # problems: logged; `flask lessons check`
+    library, problems = LessonLibrary.from_directory(_lessons_dir(app))  # problems: logged; `flask lessons check`
+    app.extensions["codelearn.lesson_problems"] = problems  # shown on the admin content page
     _build_ai_services(app, library)
     _build_lesson_services(app, library)
     _build_api_tokens(app)

@@ -1,5 +1,7 @@
-"""Admin pages: the AI cost page (spend, calls avoided, projection vs budget, price table) with the
-emergency-mode switch and the monthly budget. Admins only; everyone else gets 403."""
+"""Admin pages: users (find, role, disable), the AI cost page (spend, calls avoided, projection vs
+budget, price table, quotas) with the emergency-mode switch and the monthly budget; the content check,
+lesson cache, answer gate and audit pages are in blueprints/admin_pages.py on the same blueprint.
+Admins only; everyone else gets 403. Every change is in the audit trail with the admin who made it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from flask_login import current_user, login_required
 
 from blueprints.nav import NavItem, add_nav_item
+from services.admin.ai_controls import AIControls
+from services.admin.audit import AuditTrail
+from services.admin.lesson_cache import LessonCacheAdmin
 from services.ai.budget import Budget
 from services.ai.cost_report import cost_summary
 from services.ai.settings import TASK_NAMES, AISettings
@@ -88,11 +93,15 @@ def _quotas_with_a_page(settings: AISettings) -> list[_QuotaRow]:
     return rows
 
 
+def _controls() -> AIControls:
+    budget, _, _ = _ai_parts()
+    return AIControls(budget, current_app.extensions["codelearn.audit"])
+
+
 @bp.post("/cost/emergency")
 def emergency():
-    budget, _, _ = _ai_parts()
     turn_on = request.form.get("mode") == "on"
-    budget.set_emergency(turn_on, reason="manual", by=current_user.id)
+    _controls().switch_emergency(current_user.id, turn_on)
     flash(
         "Emergency mode is on: no model is called, everything answers offline."
         if turn_on
@@ -104,11 +113,10 @@ def emergency():
 
 @bp.post("/cost/budget")
 def set_budget():
-    budget, _, _ = _ai_parts()
     try:
-        budget.set_monthly_budget(float(request.form.get("budget_usd", "")))
-    except ValueError:
-        flash("The budget must be a number of US dollars between 0 and 100000.", "error")
+        _controls().set_budget(current_user.id, request.form.get("budget_usd", ""))
+    except InvalidInput as exc:
+        flash(str(exc), "error")
     else:
         flash("Monthly budget saved.", "success")
     return redirect(url_for(".cost"))
@@ -152,7 +160,17 @@ def change_disabled(user_id: str):
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["codelearn.user_admin"] = UserAdmin(app.extensions["codelearn.store"])
+    store = app.extensions["codelearn.store"]
+    audit = AuditTrail(store)
+    app.extensions["codelearn.audit"] = audit
+    app.extensions["codelearn.user_admin"] = UserAdmin(store, audit=audit)
+    tutor, ai = app.extensions.get("codelearn.tutor"), app.extensions.get("codelearn.ai")
+    app.extensions["codelearn.lesson_cache_admin"] = LessonCacheAdmin(
+        store, app.extensions["codelearn.lesson_library"], getattr(tutor, "concepts", None), audit,
+        hits=getattr(ai, "cache_hits", None))
     app.register_blueprint(bp)
     # One entry for the admin pages (they link each other): the header stays one row at 1280 px.
     add_nav_item(app, NavItem("Admin", "admin.users", "admin", admin_only=True))
+
+
+from blueprints import admin_pages  # noqa: E402,F401 - its routes are on `bp`, registered by init_app

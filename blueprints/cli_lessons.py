@@ -9,6 +9,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from blueprints.deps import service
+from dal.base import StoreError
+from services.admin.content_status import record_check
+from services.clock import utcnow
 from services.errors import InvalidInput
 
 lessons_cli = AppGroup("lessons", help="Check and create curated lessons.")
@@ -21,8 +24,14 @@ def check(concurrency: int) -> None:
     from services.lessons.check import check_library  # not imported by every app start-up
 
     started = time.monotonic()
+    ran_at = utcnow()
     result = check_library(current_app.config["LESSONS_DIR"], service("grader"), concurrency=concurrency,
                            progress=lambda problem: click.echo(str(problem), err=True))
+    try:  # the admin content page shows this run (it never runs the check itself)
+        record_check(service("store"), result, current_app.config["LESSONS_DIR"], ran_at=ran_at,
+                     seconds=time.monotonic() - started)
+    except StoreError as exc:
+        click.echo(f"The result was not recorded for the admin page: {exc}", err=True)
     count = len(result.problems)
     click.echo(f"{result.lessons} lesson files checked in {time.monotonic() - started:.1f} s: "
                f"{count} problem{'s' if count != 1 else ''}. Quiz: {result.quiz_programs} questions answered "

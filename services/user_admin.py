@@ -1,6 +1,7 @@
 """Admin work on accounts: the user list (newest first, a page at a time, or one address found),
-making and revoking admins, disabling and enabling. Every action is an activity event of the admin
-who did it, naming the account by pseudonym (it outlives a deleted account without its id or email).
+making and revoking admins, disabling and enabling. Every action goes into the audit trail
+(services/admin/audit.py) with the admin who did it, naming the account by pseudonym (it outlives a
+deleted account without its id or email).
 
 A disabled account keeps its data, cannot log in, and its sessions end at once. The mark is kept in
 the user's preferences (`disabled_at`), which every backend stores already.
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dal.base import ActivityEvent, Page, Store, User
+from dal.base import Page, Store, User
 from services.accounts import normalise_email
+from services.admin.audit import AuditTrail
 from services.clock import Clock, utcnow
 from services.errors import InvalidInput, NotFoundError, PermissionDenied
-from services.progress.data_rights import pseudonym
 
 PAGE_SIZE = 25
 DISABLED = "disabled_at"
@@ -32,9 +33,10 @@ class UserListing:
 
 
 class UserAdmin:
-    def __init__(self, store: Store, clock: Clock = utcnow) -> None:
+    def __init__(self, store: Store, clock: Clock = utcnow, audit: AuditTrail | None = None) -> None:
         self._store = store
         self._clock = clock
+        self._audit_trail = audit or AuditTrail(store, clock)
 
     def listing(self, query: str = "", cursor: str | None = None) -> UserListing:
         query = query.strip()
@@ -82,5 +84,4 @@ class UserAdmin:
         return user
 
     def _audit(self, admin_id: str, action: str, user_id: str) -> None:
-        self._store.add_event(ActivityEvent(admin_id, self._clock(), "admin",
-                                            {"action": action, "account": pseudonym(user_id)}))
+        self._audit_trail.record(admin_id, action, account_id=user_id)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dal.base import Store
-from services.ai.cost_report import record_gate_rejection
 from services.ai.errors import AIUnavailable, ProviderError
-from services.ai.hint_check import check_hint, rejection_kind
+from services.ai.gate_log import record_rejection
+from services.ai.hint_check import check_hint
 from services.ai.models import OFFLINE
 from services.ai.offline_hints import failing_tests
 from services.ai.service import NOTE_OFFLINE, AIService
@@ -76,7 +76,8 @@ def next_ai_hint(
         "hints_shown": list(lesson.get("hints", [])),
     }
     gate = _Gate(ai_service, store, solution, tests=tuple(lesson.get("tests", ())) if grader is not None else (),
-                 learner_code=code or lesson.get("starter", ""), grader=grader, reference=reference)
+                 learner_code=code or lesson.get("starter", ""), grader=grader, reference=reference,
+                 lesson_id=lesson["id"])
     text, source, note = _checked_hint(ai_service, payload, gate, user_id)
     store.record_hint(user_id, lesson["id"], ai=True)
     return HintAnswer(text=text, source=source, note=note, remaining=left - 1)
@@ -93,13 +94,15 @@ class _Gate:
     learner_code: str
     grader: Any
     reference: Any
+    lesson_id: str = ""
 
     def check(self, text: str, *, run_code: bool = True) -> tuple[bool, str]:
         ok, reason = check_hint(text, self.solution, tests=self.tests if run_code else (),
                                 learner_code=self.learner_code, grader=self.grader, reference=self.reference,
                                 policy="hint")
         if not ok:
-            record_gate_rejection(self.store, rejection_kind(reason), clock=self.ai_service.budget.now)
+            record_rejection(self.store, task="hint", lesson_id=self.lesson_id, reason=reason, text=text,
+                             learner_code=self.learner_code, clock=self.ai_service.budget.now)
         return ok, reason
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from dal.base import Store
 from services.ai.breaker import CircuitBreaker
 from services.ai.budget import Budget
+from services.ai.cache_hits import CacheHitCounter
 from services.ai.errors import AIUnavailable, OfflineUnsupported, ProviderError
 from services.ai.models import OFFLINE, cost_usd
 from services.ai.provider import Provider, ProviderAnswer
@@ -68,6 +69,7 @@ class AIService:
         self.budget = Budget(store, settings, clock, monotonic)
         self.quotas = QuotaGuard(store, settings, clock)
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown_s, monotonic)
+        self.cache_hits = CacheHitCounter(store, monotonic=monotonic)  # reads of the AI cache, batched
         self._monotonic = monotonic
 
     @property

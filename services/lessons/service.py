@@ -105,6 +105,8 @@ class LessonService:
         (curated: served from the library; generated: from the cache - no model call either way)."""
         lesson = self.get(lesson_id)
         self._count_view(LIBRARY if lesson.source == "static" else CACHE)
+        if lesson.source != "static" and self._ai is not None:  # a read of the AI cache: its hit, batched
+            self._ai.cache_hits.record(cache_key_of(lesson_id))
         return lesson
 
     def _count_view(self, source: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from dal.base import LessonCacheEntry, Store, StoreError
 from services.ai.errors import AIUnavailable, QuotaExceeded
+from services.ai.gate_log import record_rejection
 from services.ai.hint_check import check_hint
 from services.ai.lesson_index import LessonIndex
 from services.ai.offline import OfflineProvider
@@ -100,6 +101,8 @@ class ExplanationService:
                                       reference=open_lesson.reference)
             if not allowed:
                 log.info("explanation of %s refused by the answer gate: %s", concept.id, why)
+                record_rejection(self._store, task="explain", lesson_id=open_lesson.id, reason=why,
+                                 text=f"{answer.text}\n\n{answer.example}", clock=self._clock)
                 offline = OfflineProvider(self._index).complete(TASKS["explain"], payload)
                 return self._answer(concept, band, offline.data, "offline", (NOTE_GATED,))
         return answer
@@ -137,7 +140,12 @@ class ExplanationService:
         except StoreError as exc:  # a slow store costs a model call, not the page
             log.warning("explanation cache unreadable: %s", exc)
             return None
-        return entry.content if entry is not None else None
+        if entry is None:
+            return None
+        hits = getattr(self._ai, "cache_hits", None)  # counted in batches (services/ai/cache_hits.py)
+        if hits is not None:
+            hits.record(key)
+        return entry.content
 
     def _keep(self, key: str, result: Any) -> None:
         now = self._clock()

@@ -117,7 +117,12 @@ class QuestionGenerator:
         except StoreError as exc:
             log.warning("generated questions unreadable: %s", exc)
             return []
-        return list(entry.content.get("questions", [])) if entry else []
+        if entry is None:
+            return []
+        hits = getattr(self._ai, "cache_hits", None)  # counted in batches (services/ai/cache_hits.py)
+        if hits is not None:
+            hits.record(entry.key)
+        return list(entry.content.get("questions", []))
 
     def _keep(self, concept_id: str, questions: list[dict[str, Any]], result: Any) -> None:
         now = self._clock()

@@ -7,6 +7,7 @@ import copy
 from datetime import date, datetime
 from typing import Any
 
+from dal.admin import GateRejection
 from dal.base import LessonCacheEntry, Progress, UsageRecord
 
 
@@ -17,6 +18,7 @@ class MemoryStore:
         self.usage: dict[tuple[date, str, str], UsageRecord] = {}
         self.lessons: dict[str, LessonCacheEntry] = {}
         self.progress: dict[tuple[str, str], Progress] = {}
+        self.rejections: list[GateRejection] = []
 
     def increment_counter(self, key: str, expires_at: datetime, now: datetime, amount: int = 1) -> int:
         value, expiry = self.counters.get(key, (0, expires_at))
@@ -56,9 +58,15 @@ class MemoryStore:
     def put_cached_lesson(self, entry: LessonCacheEntry) -> None:
         self.lessons[entry.key] = copy.deepcopy(entry)
 
-    def record_lesson_hit(self, key: str) -> None:
+    def record_lesson_hit(self, key: str, hits: int = 1) -> None:
         if key in self.lessons:
-            self.lessons[key].hit_count += 1
+            self.lessons[key].hit_count += hits
+
+    def add_gate_rejection(self, rejection: GateRejection) -> None:
+        self.rejections.append(copy.deepcopy(rejection))
+
+    def list_gate_rejections(self, now: datetime, limit: int = 50) -> list[GateRejection]:
+        return [copy.deepcopy(r) for r in reversed(self.rejections) if r.expires_at > now][:limit]
 
     def get_progress(self, user_id: str, lesson_id: str) -> Progress | None:
         return copy.copy(self.progress.get((user_id, lesson_id)))
