@@ -36,7 +36,8 @@ deps: $(VENV)/.runtime
 
 # System packages of the browser, DynamoDB Local and grader suites: a headless Chromium, a JDK (the
 # DynamoDB Local launcher that binds to loopback runs from source), npm, and Debian's own python3
-# (the grader suites rerun on it). Installed with apt-get when run as root; otherwise listed.
+# (the grader suites rerun on it), and DejaVu Sans (the Lambda zip ships it for the PDF report). Installed with
+# apt-get when run as root; otherwise listed.
 CHROMIUM ?= chromium
 SYSTEM_USER_ID ?= $(shell id -u)
 .PHONY: system-deps
@@ -46,6 +47,7 @@ system-deps:
 	command -v javac >/dev/null || missing="$$missing default-jdk-headless"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	[ -x /usr/bin/python3 ] || missing="$$missing python3"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$(SYSTEM_USER_ID)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing system packages:$$missing"; \

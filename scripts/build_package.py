@@ -19,15 +19,19 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import modulefinder
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))  # run as `python scripts/build_package.py`, by any Python 3.11
+from services.progress.fonts import PACKAGED_FONT, SYSTEM_FONTS  # noqa: E402 - the standard library only
+
 DEFAULT_RUNTIME = "python3.11"
 DEFAULT_OUTPUT = PROJECT_ROOT / "dist" / "codelearn-lambda.zip"
 BUILD_ROOT = PROJECT_ROOT / "build" / "lambda"
@@ -173,9 +177,9 @@ def install_dependencies(runtime: str, requirements: Path, offline: bool) -> Pat
     return target
 
 
-def _fingerprint(runtime: str, deps: Path, files: list[Path]) -> str:
+def _fingerprint(runtime: str, deps: Path, files: list[Path], font: Path) -> str:
     digest = hashlib.sha256()
-    digest.update(f"{runtime}\n{sys.version}\n{deps.name}\n".encode())
+    digest.update(f"{runtime}\n{sys.version}\n{deps.name}\n{_sha256_file(font)}\n".encode())
     digest.update(Path(__file__).read_bytes())
     for relative in files:
         digest.update(f"{relative.as_posix()}\0{_sha256_file(PROJECT_ROOT / relative)}\n".encode())
@@ -189,18 +193,69 @@ def _unused_service_models(folder: str, names: list[str]) -> set[str]:
     return {name for name in names if name not in AWS_SERVICES and (Path(folder) / name).is_dir()}
 
 
-# fpdf2 (the PDF progress report) draws no images, so it runs without Pillow, and it uses only part of
-# fontTools (reading TrueType, subsetting): what else they bring is left out, ~10 of their ~17 MB
-# zipped. tests/package/test_report_from_package.py makes a report from the built zip.
+# fpdf2 (the PDF progress report) draws no images, so it runs without Pillow, and it imports only part
+# of fontTools: the modules no import statement reachable from fpdf names are left out (found by
+# modulefinder over the installed wheels; ttLib is kept whole, as it loads its table modules by name),
+# with the Cython sources and the compiled accelerators that have a pure-Python module beside them.
+# tests/package/test_report_from_package.py makes a report from the built zip.
 _LEFT_OUT_DEPS = ("PIL", "pillow.libs", "pillow-")  # Pillow: the package, its libraries, its dist-info
-_LEFT_OUT_FONTTOOLS = {"cu2qu", "qu2cu", "ufoLib", "voltLib", "merge", "mtiLib", "diff", "t1Lib"}
+_FPDF_ENTRIES = ("fpdf", "fpdf.fonts", "fpdf.output", "fpdf.drawing", "fpdf.font_type_3", "fpdf.svg")
+_FONTTOOLS_WHOLE = ("ttLib",)
+
+# Pygments: lessons fence Python only (tests/package/test_highlighting_from_package.py checks the
+# content), and AI text may fence plain text, shell, JSON or YAML; the ~250 other lexer modules are
+# 2.5 of Pygments' 3 MB zipped. A fence in a language left out renders as plain text.
+KEPT_LEXERS = ("python", "special", "shell", "data", "__init__", "_mapping")
 
 
-def _left_out(folder: str, names: list[str]) -> set[str]:
-    left_out = _unused_service_models(folder, names)
-    if Path(folder).name == "fontTools":
-        left_out |= _LEFT_OUT_FONTTOOLS & set(names)
-    return left_out | {name for name in names if name.startswith(_LEFT_OUT_DEPS)}
+def _fonttools_unused(deps: Path) -> set[Path]:
+    """fontTools files (relative to `deps`) the report never imports."""
+    finder = modulefinder.ModuleFinder(path=[str(deps)])  # only the wheels: the stdlib is not followed
+    for name in _FPDF_ENTRIES:
+        finder.import_hook(name)
+    accelerated = {path: path.with_name(path.name.split(".")[0] + ".py") for path in (deps / "fontTools").rglob("*.so")}
+    for source in sorted(accelerated.values()):
+        module = ".".join(source.relative_to(deps).with_suffix("").parts)
+        if source.exists() and module in finder.modules:  # the finder read the library: follow its Python twin
+            with source.open(encoding="utf-8") as handle:
+                finder.load_module(module, handle, str(source), ("", "r", modulefinder._PY_SOURCE))
+    reached = set(finder.modules)
+    unused = set()
+    for path in (deps / "fontTools").rglob("*"):
+        relative = path.relative_to(deps)
+        if not path.is_file() or relative.parts[1] in _FONTTOOLS_WHOLE:
+            continue
+        if path.suffix == ".c" or (path in accelerated and accelerated[path].exists()):
+            unused.add(relative)
+        elif path.suffix == ".py":
+            module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+            if module not in reached:
+                unused.add(relative)
+    return unused
+
+
+def _left_out_of(deps: Path) -> Callable[[str, list[str]], set[str]]:
+    """The copytree filter of the staging: what of the wheels is not shipped."""
+    unused = _fonttools_unused(deps)
+
+    def left_out(folder: str, names: list[str]) -> set[str]:
+        here = Path(folder).relative_to(deps)
+        dropped = _unused_service_models(folder, names)
+        dropped |= {name for name in names if here / name in unused}
+        if here == Path("pygments", "lexers"):
+            dropped |= {name for name in names if name.endswith(".py") and name[:-3] not in KEPT_LEXERS}
+        return dropped | {name for name in names if name.startswith(_LEFT_OUT_DEPS)}
+
+    return left_out
+
+
+def report_font() -> Path:
+    """The DejaVu Sans the package ships (the build machine's, never a file of the repository)."""
+    for candidate in SYSTEM_FONTS:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    raise BuildError("no DejaVu Sans to ship for the PDF report (Lambda has no fonts): install Debian's "
+                     "fonts-dejavu-core (make system-deps does) or put DejaVuSans.ttf at " + SYSTEM_FONTS[0])
 
 
 def _forget_dropped_files(stage: Path) -> None:
@@ -211,10 +266,12 @@ def _forget_dropped_files(stage: Path) -> None:
         record.write_text("".join(kept), encoding="utf-8")
 
 
-def _stage(deps: Path, files: list[Path], stage: Path) -> None:
+def _stage(deps: Path, files: list[Path], stage: Path, font: Path) -> None:
     shutil.rmtree(stage, ignore_errors=True)
-    shutil.copytree(deps, stage, ignore=_left_out)
+    shutil.copytree(deps, stage, ignore=_left_out_of(deps))
     _forget_dropped_files(stage)
+    (stage / PACKAGED_FONT).parent.mkdir(parents=True)
+    shutil.copyfile(font, stage / PACKAGED_FONT)
     for relative in files:
         destination = stage / relative
         if destination.exists():
@@ -276,13 +333,14 @@ def build(runtime: str = DEFAULT_RUNTIME, output: Path = DEFAULT_OUTPUT, offline
     requirements = PROJECT_ROOT / "requirements.txt"
     deps = install_dependencies(runtime, requirements, offline)
     files = app_files()
-    fingerprint = _fingerprint(runtime, deps, files)
+    font = report_font()
+    fingerprint = _fingerprint(runtime, deps, files, font)
     stamp = output.with_name(output.name + ".inputs")
     if output.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == fingerprint:
         print(f"build_package: {_shown(output)} is up to date", file=sys.stderr)
         return output
     stage = BUILD_ROOT / f"stage-{runtime}"
-    _stage(deps, files, stage)
+    _stage(deps, files, stage, font)
     compile_and_zip(stage, output)
     stamp.write_text(fingerprint + "\n", encoding="utf-8")
     size_mb = output.stat().st_size / 1_000_000

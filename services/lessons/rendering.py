@@ -73,7 +73,7 @@ def _highlight(code: str, language: str, _attrs: str) -> str:
             lexer = tools.PythonLexer()
         else:
             lexer = tools.get_lexer_by_name(name) if name else None
-    except tools.ClassNotFound:
+    except (tools.ClassNotFound, ImportError):  # the Lambda zip keeps a few lexers: the rest are plain text
         lexer = None
     body = tools.highlight(code, lexer, tools.HtmlFormatter(nowrap=True)) if lexer else html.escape(code)
     label = html.escape(name) if name else "text"

@@ -2,8 +2,9 @@
 achievements, in a Unicode TrueType font so names such as "città" print as typed.
 
 fpdf2 (with Pillow and fontTools) is imported only here, when a report is made: it adds nothing to
-a cold start. The font is a TTF file on disk (CODELEARN_REPORT_FONT, or DejaVu Sans where the
-system has it); without one the report falls back to the PDF core font, which prints Latin-1 only.
+a cold start. The font is a TTF file on disk: CODELEARN_REPORT_FONT, else the DejaVu Sans the Lambda
+package carries beside the code (Lambda has no system fonts), else the system's; without one the
+report falls back to the PDF core font, which prints Latin-1 only.
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from services.progress.dashboard import Dashboard
+from services.progress.fonts import PACKAGED_FONT, SYSTEM_FONTS
 from services.progress.heatmap import level
 
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-)
+_CODE_ROOT = Path(__file__).resolve().parents[2]
+FONT_CANDIDATES = (str(_CODE_ROOT / PACKAGED_FONT),) + SYSTEM_FONTS  # the package's (on Lambda), the system's
 _SHADES = ((235, 237, 245), (198, 203, 255), (143, 152, 245), (91, 99, 224), (55, 48, 163))
 
 

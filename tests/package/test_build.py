@@ -91,7 +91,7 @@ def test_build_is_reproducible(tmp_path):
     files = build_package.app_files()
     stages = [tmp_path / "stage", tmp_path / "elsewhere" / "stage"]  # no build path may leak in
     for stage in stages:
-        build_package._stage(deps, files, stage)
+        build_package._stage(deps, files, stage, build_package.report_font())
     build_package.compile_and_zip(stages[0], tmp_path / "one.zip")
     code = ("import sys; from pathlib import Path; from scripts.build_package import compile_and_zip; "
             "compile_and_zip(Path(sys.argv[1]), Path(sys.argv[2]))")
