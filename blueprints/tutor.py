@@ -45,18 +45,9 @@ def concept(concept_id: str):
 def explain(concept_id: str):
     if concept_id not in tutor().concepts:
         abort(404)
-    lesson = _open_lesson(request.args.get("lesson", ""))
+    lesson = tutor().open_challenge(current_user.id, request.args.get("lesson", ""))
     explanation = tutor().explain(current_user.id, concept_id, open_lesson=lesson)
     return render_template("tutor/explain.html", explanation=explanation, from_lesson=lesson)
-
-
-def _open_lesson(lesson_id: str):
-    """The challenge the learner came from, when it is not solved yet (its answer must not leak)."""
-    lesson = service("lesson_library").get(lesson_id) if lesson_id else None
-    if lesson is None:
-        return None
-    progress = service("store").get_progress(current_user.id, lesson.id)
-    return None if progress and progress.completed else lesson
 
 
 # --- quizzes ----------------------------------------------------------------------------------------

@@ -113,6 +113,15 @@ class TutorService:
     def tested_out(self, user_id: str, completed: set[str]) -> set[str]:
         return self.skills.tested_out(self.skills.masteries(user_id), self.track, completed)
 
+    def open_challenge(self, user_id: str, lesson_id: str) -> Lesson | None:
+        """The challenge the learner came from, when it is not solved yet (its answer must not leak
+        into an explanation); None for no lesson, an unknown one or a solved one."""
+        lesson = self.concepts.lesson(lesson_id) if lesson_id else None
+        if lesson is None:
+            return None
+        progress = self._store.get_progress(user_id, lesson.id)
+        return None if progress and progress.completed else lesson
+
     def explain(self, user_id: str, concept_id: str, *, open_lesson: Lesson | None = None) -> Explanation:
         masteries = self._store.get_masteries(user_id, [concept_id]) if concept_id in self.concepts else {}
         p_known = masteries[concept_id].p_known if concept_id in masteries else model.PRIOR
