@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from services.ai.errors import ProviderError
+from services.ai.models import price_of
+from services.ai.prompt_cache import add_cache_points
 from services.ai.provider import ProviderAnswer
 from services.ai.settings import AISettings
 from services.ai.tasks import Task
@@ -52,13 +54,19 @@ def make_bedrock_client(settings: AISettings, session: Any = None, **client_kwar
 
 
 def converse_request(task: Task, payload: dict[str, Any], model: str) -> dict[str, Any]:
+    """The Converse request; with cache points where the shared prefix reaches the model's caching
+    minimum (services/ai/prompt_cache.py)."""
     system, user = task.build_prompt(payload)
+    context = task.build_context(payload) if task.build_context else ""
     turns = task.build_turns(payload) if task.build_turns else []
-    messages = [{"role": role, "content": [{"text": text}]} for role, text in turns]
+    system_blocks = [{"text": system}, *([{"text": context}] if context else [])]
+    messages = [*({"role": role, "content": [{"text": text}]} for role, text in turns),
+                {"role": "user", "content": [{"text": user}]}]
+    add_cache_points(system_blocks, messages, _cache_min_tokens(model))
     return {
         "modelId": model,
-        "system": [{"text": system}],
-        "messages": [*messages, {"role": "user", "content": [{"text": user}]}],
+        "system": system_blocks,
+        "messages": messages,
         "inferenceConfig": {"maxTokens": task.max_tokens, "temperature": task.temperature},
         "toolConfig": {
             "tools": [
@@ -73,6 +81,13 @@ def converse_request(task: Task, payload: dict[str, Any], model: str) -> dict[st
             "toolChoice": {"tool": {"name": task.tool_name}},
         },
     }
+
+
+def _cache_min_tokens(model: str) -> int:
+    try:
+        return price_of(model).cache_min_tokens
+    except KeyError:  # a model the price table does not know: no cache points (and its cost raises later)
+        return 0
 
 
 class BedrockProvider:
@@ -118,6 +133,8 @@ class BedrockProvider:
 def _parse(response: dict[str, Any], task: Task, model: str, elapsed_ms: int) -> ProviderAnswer:
     usage = response.get("usage", {})
     tokens = {"input_tokens": int(usage.get("inputTokens", 0)), "output_tokens": int(usage.get("outputTokens", 0))}
+    cached = {"cache_read_tokens": int(usage.get("cacheReadInputTokens", 0)),
+              "cache_write_tokens": int(usage.get("cacheWriteInputTokens", 0))}
     stop = response.get("stopReason", "")
     if stop != "tool_use":
         # max_tokens: the JSON was cut off; malformed_*: the model broke the tool format; others:
@@ -131,5 +148,5 @@ def _parse(response: dict[str, Any], task: Task, model: str, elapsed_ms: int) ->
             if not isinstance(data, dict):
                 raise ProviderError("invalid_output", "tool input is not an object", model=model, **tokens)
             latency = int(response.get("metrics", {}).get("latencyMs", elapsed_ms))
-            return ProviderAnswer(data=data, model=model, latency_ms=latency, **tokens)
+            return ProviderAnswer(data=data, model=model, latency_ms=latency, **tokens, **cached)
     raise ProviderError("invalid_output", "no toolUse block for the forced tool", model=model, **tokens)

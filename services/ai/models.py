@@ -2,6 +2,11 @@
 
 Prices are USD per million tokens (on-demand, US regions). Newer models are only reachable through
 cross-region inference profiles (`us.` / `global.` prefixed ids); a profile is priced like its model.
+
+Prompt caching (Converse `cachePoint` blocks): a cached prefix must hold at least `cache_min_tokens`
+(Bedrock ignores a cache point before that); tokens read from the cache cost `cache_read_per_mtok`
+(Nova: a quarter of the input price; Claude: a tenth), tokens written to it `cache_write_per_mtok`
+(Nova: the input price; Claude: 1.25 times it). `cache_min_tokens` 0: the model is not cached.
 """
 
 from __future__ import annotations
@@ -16,9 +21,16 @@ class ModelPrice:
     input_per_mtok: float
     output_per_mtok: float
     retired: bool = False  # kept for pricing comparisons only; never called
+    cache_min_tokens: int = 0  # 0: no prompt caching
+    cache_read_per_mtok: float = 0.0
+    cache_write_per_mtok: float = 0.0
 
-    def cost_usd(self, input_tokens: int, output_tokens: int) -> float:
-        return (input_tokens * self.input_per_mtok + output_tokens * self.output_per_mtok) / 1_000_000
+    def cost_usd(self, input_tokens: int, output_tokens: int, cache_read_tokens: int = 0,
+                 cache_write_tokens: int = 0) -> float:
+        """`input_tokens`: the uncached input only (Bedrock's `inputTokens`); cache reads and writes apart."""
+        return (input_tokens * self.input_per_mtok + output_tokens * self.output_per_mtok
+                + cache_read_tokens * self.cache_read_per_mtok
+                + cache_write_tokens * self.cache_write_per_mtok) / 1_000_000
 
 
 NOVA_MICRO = "us.amazon.nova-micro-v1:0"
@@ -30,9 +42,12 @@ CLAUDE_3_HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 MODELS: dict[str, ModelPrice] = {
     m.model_id: m
     for m in (
-        ModelPrice(NOVA_MICRO, "Amazon Nova Micro", 0.035, 0.14),
-        ModelPrice(NOVA_LITE, "Amazon Nova Lite", 0.06, 0.24),
-        ModelPrice(CLAUDE_HAIKU_45, "Claude Haiku 4.5", 1.0, 5.0),
+        ModelPrice(NOVA_MICRO, "Amazon Nova Micro", 0.035, 0.14, cache_min_tokens=1_000, cache_read_per_mtok=0.00875,
+                   cache_write_per_mtok=0.035),
+        ModelPrice(NOVA_LITE, "Amazon Nova Lite", 0.06, 0.24, cache_min_tokens=1_000, cache_read_per_mtok=0.015,
+                   cache_write_per_mtok=0.06),
+        ModelPrice(CLAUDE_HAIKU_45, "Claude Haiku 4.5", 1.0, 5.0, cache_min_tokens=4_096, cache_read_per_mtok=0.10,
+                   cache_write_per_mtok=1.25),
         ModelPrice(CLAUDE_3_HAIKU, "Claude 3 Haiku (retired)", 0.25, 1.25, retired=True),
     )
 }
@@ -83,7 +98,8 @@ def price_of(model_id: str) -> ModelPrice:
     raise KeyError(f"no price for model {model_id!r}; add it to services/ai/models.py")
 
 
-def cost_usd(model_id: str, input_tokens: int, output_tokens: int) -> float:
+def cost_usd(model_id: str, input_tokens: int, output_tokens: int, cache_read_tokens: int = 0,
+             cache_write_tokens: int = 0) -> float:
     if model_id in PSEUDO_MODELS:
         return 0.0
-    return price_of(model_id).cost_usd(input_tokens, output_tokens)
+    return price_of(model_id).cost_usd(input_tokens, output_tokens, cache_read_tokens, cache_write_tokens)

@@ -107,13 +107,12 @@ CHAT_SYSTEM = (
 
 
 def chat_prompt(p: dict[str, Any]) -> tuple[str, str]:
-    """The system text is the same for every learner (Bedrock caches it); the lesson context, the
+    """The system text is the same for every learner; the open challenge follows it (`chat_context`,
+    the same on every turn, so both can be a cached prefix); the learner's code and results, the
     passages and the question go in the last user turn, earlier turns come from `chat_turns`."""
     user = ""
     if p.get("summary"):
         user += f"Summary of the conversation before the turns above:\n{_learner(p['summary'], 800)}\n\n"
-    if p.get("challenge"):
-        user += f"The learner's open challenge:\n{clip(p['challenge'], 1500)}\n\n"
     if p.get("code"):
         user += f"The learner's current code:\n{_learner(p['code'], 3000)}\n\n"
     if p.get("results"):
@@ -126,6 +125,11 @@ def chat_prompt(p: dict[str, Any]) -> tuple[str, str]:
             for i, x in enumerate(p["passages"][:5])) + "\n\n"
     user += f"Question: {_learner(p['question'], 2000)}"
     return CHAT_SYSTEM, user
+
+
+def chat_context(p: dict[str, Any]) -> str:
+    """The conversation's open challenge (curated text, not the learner's), or nothing."""
+    return f"The learner's open challenge:\n{clip(p['challenge'], 1500)}" if p.get("challenge") else ""
 
 
 def chat_turns(p: dict[str, Any]) -> list[tuple[str, str]]:

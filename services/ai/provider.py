@@ -15,6 +15,8 @@ class ProviderAnswer:
     input_tokens: int = 0
     output_tokens: int = 0
     latency_ms: int = 0
+    cache_read_tokens: int = 0  # prompt caching: input read from / written to Bedrock's cache (not in input_tokens)
+    cache_write_tokens: int = 0
 
 
 class Provider(Protocol):

@@ -48,6 +48,8 @@ class AIResult:
     cost_usd: float = 0.0
     latency_ms: int = 0
     note: str = ""  # shown to the learner when not empty
+    cache_read_tokens: int = 0  # prompt caching (services/ai/prompt_cache.py), priced apart
+    cache_write_tokens: int = 0
 
 
 class AIService:
@@ -109,7 +111,8 @@ class AIService:
                 if exc.kind == "invalid_output" and attempt == 1:
                     continue
                 raise
-            cost = self._record(spec, answer.model, answer.input_tokens, answer.output_tokens)
+            cost = self._record(spec, answer.model, answer.input_tokens, answer.output_tokens,
+                                answer.cache_read_tokens, answer.cache_write_tokens)
             try:
                 validate(answer.data, spec.schema)
             except SchemaError as exc:
@@ -126,13 +129,18 @@ class AIService:
                 input_tokens=answer.input_tokens,
                 output_tokens=answer.output_tokens,
                 cost_usd=cost,
+                cache_read_tokens=answer.cache_read_tokens,
+                cache_write_tokens=answer.cache_write_tokens,
                 latency_ms=answer.latency_ms or int((self._monotonic() - started) * 1000),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _record(self, spec: Task, model: str, input_tokens: int, output_tokens: int) -> float:
-        cost = cost_usd(model, input_tokens, output_tokens)
-        self.budget.record(spec.feature, model, input_tokens, output_tokens, cost)
+    def _record(self, spec: Task, model: str, input_tokens: int, output_tokens: int, cache_read: int = 0,
+                cache_write: int = 0) -> float:
+        """The ledger's input tokens are every input token the call had, cached or not; its cost prices
+        cache reads and writes at their own rates (services/ai/models.py)."""
+        cost = cost_usd(model, input_tokens, output_tokens, cache_read, cache_write)
+        self.budget.record(spec.feature, model, input_tokens + cache_read + cache_write, output_tokens, cost)
         self.budget.check_projection()
         return cost
 

@@ -19,6 +19,9 @@ class Task:
     required: tuple[str, ...]  # payload keys the prompt needs
     temperature: float = 0.3
     build_turns: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None  # earlier (role, text) turns
+    # Context that stays the same for a whole conversation (the chat's open challenge): a second system
+    # block, so it belongs to the prefix Bedrock can cache.
+    build_context: Callable[[dict[str, Any]], str] | None = None
 
     @property
     def tool_name(self) -> str:
@@ -59,6 +62,6 @@ TASKS: dict[str, Task] = {
             ("description",),
         ),
         Task("chat", "Tutor chat", task_schemas.CHAT, 700, prompts.chat_prompt, ("question",),
-             build_turns=prompts.chat_turns),
+             build_turns=prompts.chat_turns, build_context=prompts.chat_context),
     )
 }

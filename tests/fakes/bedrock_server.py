@@ -5,6 +5,12 @@ serialisation, botocore retries and timeouts run for real. Answers are scripted 
 forced tool's name says which task); token counts are estimated from the request and answer sizes,
 with a floor at what real models typically spend on these prompts, so cost figures stay honest.
 
+Prompt caching as Bedrock does it: a `cachePoint` block ends a prefix; a prefix holding at least the
+model's minimum (`CACHE_MIN_TOKENS`) is written to the cache on first sight, and a later request that
+starts with a cached prefix reads it (the longest one, looked up at every block boundary before its
+last cache point). Usage then splits the input into `inputTokens` (uncached),
+`cacheReadInputTokens` and `cacheWriteInputTokens`. The cache lives as long as the server (no TTL).
+
 Faults (set with `fail(kind, times=None)`; None = until `clear()`):
   throttle (429), server_error (500), unavailable (503), model_timeout (408 ModelTimeoutException),
   slow (sleeps `slow_seconds` before answering), max_tokens (cut-off answer), malformed (tool input
@@ -14,6 +20,7 @@ Faults (set with `fail(kind, times=None)`; None = until `clear()`):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import threading
@@ -34,6 +41,8 @@ _ERRORS = {
 }
 # Tool use adds a system preamble on the model side that the request text does not show.
 TOOL_OVERHEAD_TOKENS = 300
+# Bedrock's minimum tokens per cache checkpoint, by model family (a shorter prefix is not cached).
+CACHE_MIN_TOKENS = (("anthropic.claude-haiku-4-5", 4_096), ("amazon.nova", 1_000))
 
 
 class FakeBedrock:
@@ -42,6 +51,7 @@ class FakeBedrock:
         self.realistic_tokens = realistic_tokens
         self.slow_seconds = 2.0
         self.requests: list[dict[str, Any]] = []
+        self._cached: dict[str, int] = {}  # prefix digest -> its tokens
         self._faults: list[list[Any]] = []  # [kind, remaining or None]
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -121,8 +131,11 @@ class FakeBedrock:
             self._stop.wait(self.slow_seconds)
         answer = self.answers[task]
         data = answer(body) if callable(answer) else answer
-        input_tokens = _estimate(json.dumps(body.get("system")) + json.dumps(body["messages"]) + json.dumps(tool))
+        system, messages = _without_cache_points(body)
+        input_tokens = _estimate(json.dumps(system) + json.dumps(messages) + json.dumps(tool))
         input_tokens += TOOL_OVERHEAD_TOKENS
+        cache_read, cache_write = self._cache_usage(model_id, body)
+        input_tokens = max(1, input_tokens - cache_read - cache_write)
         output_tokens = _estimate(json.dumps(data))
         if self.realistic_tokens:
             output_tokens = max(output_tokens, TYPICAL_OUTPUT_TOKENS.get(task, 0))
@@ -148,11 +161,49 @@ class FakeBedrock:
             "usage": {
                 "inputTokens": input_tokens,
                 "outputTokens": output_tokens,
-                "totalTokens": input_tokens + output_tokens,
+                "totalTokens": input_tokens + output_tokens + cache_read + cache_write,
+                **({"cacheReadInputTokens": cache_read, "cacheWriteInputTokens": cache_write}
+                   if cache_read or cache_write else {}),
             },
             "metrics": {"latencyMs": 40 + output_tokens // 10},
         }
+        self.requests[-1]["usage"] = response["usage"]
         return 200, {}, response
+
+    def _cache_usage(self, model_id: str, body: dict[str, Any]) -> tuple[int, int]:
+        """(tokens read from the cache, tokens written to it) for this request."""
+        minimum = next((tokens for family, tokens in CACHE_MIN_TOKENS if family in model_id), 0)
+        if not minimum:
+            return 0, 0
+        blocks = [("system", b) for b in body.get("system") or ()]
+        blocks += [(m["role"], b) for m in body["messages"] for b in m["content"]]
+        boundaries: list[tuple[str, int]] = []  # (digest of the prefix so far, its tokens) after each block
+        points: list[tuple[str, int]] = []
+        prefix: list[Any] = [model_id]
+        for role, block in blocks:
+            if "cachePoint" in block:
+                if boundaries:
+                    points.append(boundaries[-1])
+                continue
+            prefix.append([role, block])
+            text = json.dumps(prefix[1:])
+            boundaries.append((hashlib.sha256(json.dumps(prefix).encode()).hexdigest(), _estimate(text)))
+        if not points:
+            return 0, 0
+        last = boundaries.index(points[-1])
+        with self._lock:
+            read = max((tokens for digest, tokens in boundaries[: last + 1] if digest in self._cached), default=0)
+            written = [p for p in points if p[1] >= minimum and p[0] not in self._cached]
+            for digest, tokens in written:
+                self._cached[digest] = tokens
+        write = max(0, written[-1][1] - read) if written else 0
+        return read, write
+
+
+def _without_cache_points(body: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    system = [b for b in body.get("system") or () if "cachePoint" not in b]
+    messages = [{**m, "content": [b for b in m["content"] if "cachePoint" not in b]} for m in body["messages"]]
+    return system, messages
 
 
 def _estimate(text: str) -> int:
