@@ -72,7 +72,7 @@ def resend_verification():
 
 @endpoint("auth", "/auth/login", "POST", auth=False, summary="Log in for an access and a refresh token",
           request=obj({"email": EMAIL, "password": PASSWORD, "remember": BOOLEAN}, required=("email", "password")),
-          response=TOKENS, errors=(429,),
+          response=TOKENS, errors=(401, 429),
           example={"email": "ada@example.com", "password": "correct horse battery", "remember": True})
 def login(body: dict[str, Any]):
     """A new server-side session, listed with the learner's others (GET /account/sessions).
@@ -84,7 +84,7 @@ def login(body: dict[str, Any]):
 
 
 @endpoint("auth", "/auth/refresh", "POST", auth=False, summary="Exchange a refresh token for a new pair",
-          request=obj({"refresh_token": text(512)}), response=TOKENS,
+          request=obj({"refresh_token": text(512)}), response=TOKENS, errors=(401,),
           example={"refresh_token": "the-refresh-token-from-login"})
 def refresh(body: dict[str, Any]):
     """The refresh token rotates: each is good once. The same one sent again within a few seconds

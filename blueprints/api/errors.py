@@ -16,7 +16,9 @@ from werkzeug.exceptions import HTTPException
 
 from blueprints.hardening import current_request_id
 from dal.base import StoreUnavailable
+from services.accounts import InvalidCredentials
 from services.errors import InvalidInput, RateLimited, ServiceError, Unavailable
+from services.login_throttle import LoginThrottled
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +76,16 @@ def service_error(exc: ServiceError) -> Response:
     """The services' typed exceptions (services/errors.py) by their kind."""
     if isinstance(exc, RateLimited):
         details, headers = _retry(exc.retry_after)
-        return error_response(429, str(exc), details=details, headers=headers)
+        code = "login_throttled" if isinstance(exc, LoginThrottled) else None
+        return error_response(429, str(exc), code=code, details=details, headers=headers)
     if isinstance(exc, InvalidInput):  # the request was understood but its content refused
         return error_response(422, str(exc), details={"fields": exc.field_errors} if exc.field_errors else {})
     if isinstance(exc, Unavailable):
         details, headers = _retry(STORE_RETRY_AFTER_SECONDS)
         return error_response(503, str(exc), details=details, headers=headers)
     status = exc.status_code if exc.status_code in CODES else 400
-    return error_response(status, str(exc), code=getattr(exc, "code", None))
+    code = getattr(exc, "code", None) or ("invalid_credentials" if isinstance(exc, InvalidCredentials) else None)
+    return error_response(status, str(exc), code=code)
 
 
 def http_error(exc: HTTPException) -> Response:

@@ -18,12 +18,12 @@ from blueprints.api.schemas import (
     text,
 )
 from blueprints.deps import service
-from services.grader import Report
+from services.grader import Limits, Report
 from services.lessons.learning import LearningService
 from services.lessons.service import LessonService
 from services.lessons.summaries import run_summary, submission_summary
 
-MAX_CODE = 200_000  # the body limit bounds it first; GRADER_MAX_CODE_CHARS is the service's own check
+MAX_CODE = Limits().max_code_chars  # the default GRADER_MAX_CODE_CHARS; the service checks the configured one
 CODE = text(MAX_CODE)
 CODE_BODY = obj({"code": CODE})
 CODE_EXAMPLE = {"code": "city = 'Rome'\n"}
