@@ -26,19 +26,25 @@ def index():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
+    dashboards = service("dashboard")
     try:
-        profile = service("tutor").profile(current_user.id)
-    except StoreError:  # the dashboard degrades: progress still shows, next steps wait
-        log.warning("dashboard without next steps: the store did not answer")
-        profile = None
+        records = dashboards.records(current_user.id)  # one query on DynamoDB: skills, lessons, progress
+    except StoreError:
+        log.warning("dashboard without the learner's records: the store did not answer")
+        records = None
+    profile = track = None
+    if records is not None:  # next steps and the track come from the records read
+        profile = service("tutor").profile(current_user.id, records=(records.masteries, records.progress))
+        track = dashboards.track(records.progress, profile.tested_out)
     try:
-        progress = service("dashboard").build(current_user.user, completed=profile.completed if profile else None)
+        progress = dashboards.build(current_user.user, completed=profile.completed if profile else None,
+                                    view=records.view if records else None)
     except StoreError:
         log.warning("dashboard without progress aggregates: the store did not answer")
         progress = None
     heat_svg = Markup(progress.heat.svg) if progress else ""  # noqa: S704 - drawn from numbers and dates only
     return render_template("main/dashboard.html", form=ConfirmForm(), profile=profile, progress=progress,
-                           heat_svg=heat_svg)
+                           heat_svg=heat_svg, track=track)
 
 
 @bp.get("/healthz")

@@ -45,6 +45,16 @@ class ProgressView:
     unpacked: list[date] = field(default_factory=list)  # first days of the UTC months still hour by hour
 
 
+@dataclass(frozen=True)
+class LearnerRecords:
+    """What the dashboard page reads: the tutor's masteries and the lesson records (for skills, next
+    steps and the track) with the progress area, in one read where the backend can."""
+
+    masteries: list[Any]  # dal.tutor.Mastery
+    progress: list[Any]  # dal.base.Progress
+    view: ProgressView
+
+
 class ProgressRecords(abc.ABC):
     @abc.abstractmethod
     def note_activity(self, user_id: str, at: datetime,
@@ -75,6 +85,12 @@ class ProgressRecords(abc.ABC):
         once overrides it (the dashboard asks on every view)."""
         return ProgressView(self.get_progress_summary(user_id), self.list_activity_hours(user_id),
                             self.list_achievements(user_id))
+
+    def get_learner_records(self, user_id: str) -> LearnerRecords:
+        """get_skill_records and get_progress_view together; a backend that can read them at once
+        overrides it (DynamoDB: one key range of the learner's partition)."""
+        masteries, progress = self.get_skill_records(user_id)  # type: ignore[attr-defined]
+        return LearnerRecords(masteries, progress, self.get_progress_view(user_id))
 
     @abc.abstractmethod
     def reset_progress_aggregates(self, user_id: str) -> None:

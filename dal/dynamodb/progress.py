@@ -25,12 +25,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dal.base import EmailTaken
-from dal.dynamodb import keys
+from dal.dynamodb import items, keys
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled, error_code
 from dal.dynamodb.schema import USER_INDEX
 from dal.dynamodb.table import LAST_WRITE, Table, serialize
+from dal.dynamodb.tutor import MASTERY_PREFIX
+from dal.dynamodb.tutor import _mastery as mastery_from_item
 from dal.encoding import from_iso, optional_from_iso, to_iso
-from dal.progress import ActivityHour, ProgressSummary, ProgressView
+from dal.progress import ActivityHour, LearnerRecords, ProgressSummary, ProgressView
 
 AREA_PREFIX = "PROG#"
 SUMMARY_SK = "PROG#SUM"
@@ -131,13 +133,21 @@ class ProgressRecords:
             "PK = :pk AND begins_with(SK, :prefix)",
             {":pk": keys.user_partition(user_id), ":prefix": AREA_PREFIX}, ConsistentRead=True,
         )
-        summary = next((_summary(item) for item in found if item["SK"] == SUMMARY_SK), None)
-        months = [item for item in found if item["SK"].startswith((ACTIVITY_PREFIX, PACK_PREFIX))]
-        earned = {item["achievementId"]: from_iso(item["earnedAt"]) for item in found
-                  if item["SK"].startswith(ACHIEVEMENT_PREFIX)}
-        unpacked = sorted(_month_start(_month_of(item)).date() for item in months
-                          if item["SK"].startswith(ACTIVITY_PREFIX))
-        return ProgressView(summary, _hours(months, None), earned, unpacked)
+        return _view(found)
+
+    def get_learner_records(self, user_id: str) -> LearnerRecords:
+        # MASTERY# < PROG# < PROGRESS#: the tutor's range holds this area's items too, so one query.
+        found = self._table.query_all(
+            "PK = :pk AND SK BETWEEN :from AND :to",
+            {":pk": keys.user_partition(user_id), ":from": MASTERY_PREFIX,
+             ":to": keys.past_prefix(keys.PROGRESS_PREFIX)},
+            ConsistentRead=True,
+        )
+        masteries = sorted((mastery_from_item(i) for i in found if i["SK"].startswith(MASTERY_PREFIX)),
+                           key=lambda m: m.concept_id)
+        progress = [items.progress_from_item(i) for i in found if i["SK"].startswith(keys.PROGRESS_PREFIX)]
+        return LearnerRecords(masteries, progress, _view([i for i in found if i["SK"].startswith(AREA_PREFIX)
+                                                          and not i["SK"].startswith(keys.PROGRESS_PREFIX)]))
 
     def get_progress_summary(self, user_id: str) -> ProgressSummary | None:
         item = self._table.get(_summary_key(user_id))
@@ -207,6 +217,15 @@ class ProgressRecords:
             kind = (item["SK"].split("#", 1)[0] if item["PK"].startswith("USER#") else item["PK"].split("#", 1)[0])
             out.setdefault(kind.lower(), []).append(_plain(item))
         return out
+
+
+def _view(found: list[dict[str, Any]]) -> ProgressView:
+    summary = next((_summary(item) for item in found if item["SK"] == SUMMARY_SK), None)
+    months = [item for item in found if item["SK"].startswith((ACTIVITY_PREFIX, PACK_PREFIX))]
+    earned = {item["achievementId"]: from_iso(item["earnedAt"]) for item in found
+              if item["SK"].startswith(ACHIEVEMENT_PREFIX)}
+    unpacked = sorted(_month_start(_month_of(item)).date() for item in months if item["SK"].startswith(ACTIVITY_PREFIX))
+    return ProgressView(summary, _hours(months, None), earned, unpacked)
 
 
 def _hours(months: list[dict[str, Any]], since: datetime | None) -> list[ActivityHour]:

@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dal.base import ActivityEvent, Progress, Store, StoreError, User
+from dal.progress import LearnerRecords, ProgressView
 from services.clock import Clock, utcnow
+from services.lessons.catalogue import TrackView, build_track
 from services.lessons.model import Lesson
 from services.progress import achievements
 from services.progress.calendar import DayActivity, Streaks, local_days, local_today, streaks, time_zone
@@ -72,14 +74,23 @@ class DashboardService:
     def level_of(self) -> dict[str, str]:
         return {lesson.id: lesson.level for lesson in self._track}
 
-    def build(self, user: User, progress: list[Progress] | None = None, completed: set[str] | None = None) -> Dashboard:
+    def records(self, user_id: str) -> LearnerRecords:
+        """Everything the page reads of the learner but the newest events: one query on DynamoDB."""
+        return self._store.get_learner_records(user_id)
+
+    def track(self, progress: list[Progress], tested_out: set[str]) -> TrackView:
+        """The learner's place on the track, from records already read."""
+        return build_track("python", self._track, progress, tested_out)
+
+    def build(self, user: User, progress: list[Progress] | None = None, completed: set[str] | None = None,
+              view: ProgressView | None = None) -> Dashboard:
         """`completed`: the completed lesson ids when the caller has them (the tutor's profile of the
-        same page), instead of reading the lesson records again."""
+        same page), instead of reading the lesson records again; `view`: the progress area, likewise."""
         now = self._clock()
         zone_name = str(user.preferences.get("time_zone") or "UTC")
         zone = time_zone(zone_name)
         today = local_today(now, zone)
-        view = self._store.get_progress_view(user.id)
+        view = view if view is not None else self._store.get_progress_view(user.id)
         self._pack_settled(user.id, view.unpacked, now)
         counts = view.summary.counts if view.summary else {}
         days = local_days(view.hours, zone)

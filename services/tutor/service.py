@@ -76,8 +76,9 @@ class TutorService:
         self.completion_hooks: list[Callable[[str, Lesson, datetime], Any]] = []
 
     # --- the skill profile -----------------------------------------------------------------
-    def profile(self, user_id: str) -> SkillProfile:
-        stored, progress = self._store.get_skill_records(user_id)  # one query on DynamoDB
+    def profile(self, user_id: str, records: tuple[list[Mastery], list[Progress]] | None = None) -> SkillProfile:
+        """`records`: the masteries and lesson records when the caller has read them (the dashboard)."""
+        stored, progress = records if records is not None else self._store.get_skill_records(user_id)
         return self._profile({m.concept_id: m for m in stored}, progress)
 
     def _profile(self, masteries: dict[str, Mastery], progress: list[Progress]) -> SkillProfile:

@@ -173,6 +173,20 @@ def test_the_view_reads_summary_hours_and_achievements_together(store):
     assert empty.summary is None and empty.hours == [] and empty.achievements == {}
 
 
+def test_the_learners_records_are_the_skill_records_and_the_view_together(store):
+    user = new_user(store)
+    store.note_activity(user.id, HOUR, {"attempt": 1})
+    store.add_activity_hour(user.id, HOUR, 1, 30)
+    store.award_achievement(user.id, "first-lesson", HOUR)
+    store.record_attempt(user.id, "python-variables", HOUR)
+    store.save_masteries([Mastery(user.id, "variables", 0.4, 1, "P", [(HOUR, 0.4)], HOUR, "submission")])
+    records = store.get_learner_records(user.id)
+    masteries, progress = store.get_skill_records(user.id)
+    assert (records.masteries, records.progress) == (masteries, progress) and len(masteries) == len(progress) == 1
+    assert records.view == store.get_progress_view(user.id)
+    assert records.view.summary.counts == {"attempt": 1} and records.view.achievements == {"first-lesson": HOUR}
+
+
 JANUARY = datetime(2026, 1, 31, 23, tzinfo=UTC)
 FEBRUARY = datetime(2026, 2, 3, 10, tzinfo=UTC)
 

@@ -118,3 +118,11 @@ def test_a_graded_attempt_writes_its_report_and_event_in_one_call(counted):
     # session + user, the submission budget, the draft, the attempt, the report with its event
     assert submit[:5] == ["batch_get_item", "update_item", "put_item", "update_item", "batch_write_item"], submit
     assert submit.count("put_item") == 1, submit  # the tutor's evidence may follow
+
+
+def test_the_dashboard_reads_the_learners_records_in_one_query(counted):
+    client, _token, counter = counted
+    client.get("/dashboard")  # the first view may pack settled months (none here) and award achievements
+    calls = _calls(counter, lambda: client.get("/dashboard"))
+    # session + user; masteries, lesson records and the progress area (one key range); the newest events
+    assert calls == ["batch_get_item", "query", "query"], calls
