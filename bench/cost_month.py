@@ -27,6 +27,14 @@ from typing import Any
 
 import boto3
 
+from bench.cost_tutor import (
+    ASSISTANT_PER_LEARNER,
+    GENERATED_QUIZ,
+    TUTOR_PER_LEARNER,
+    assistant_month,
+    cite_the_passages,
+    tutor_month,
+)
 from dal.base import User
 from dal.sqlite import SqliteStore
 from services.ai import AIService, AISettings
@@ -88,19 +96,6 @@ OFF_LIBRARY_TOPICS = [
 ]
 
 TOPIC_WEIGHTS = [1 / (rank + 1) for rank in range(len(OFF_LIBRARY_TOPICS))]  # Zipf: a few popular
-
-# The tutor, in the headline (issue 14), per active learner per month: 10 concept explanations (at the
-# learner's band, so each concept x band is asked of the model once and cached) and 3 quizzes on
-# concepts with few bank questions, where generated questions are used after validation (cached per
-# concept). Concepts are drawn with a Zipf weight over the curriculum: early concepts are asked most.
-TUTOR_PER_LEARNER = {"explain": 10, "generated_quiz": 3}
-# Tutor chat and code-assistant requests per active learner per month (issue 16's assumptions), through
-# the real services: chat questions in conversations of 4 (1 in 4 started from a lesson page, so with
-# the challenge, the code and the last results as context), reviews (static first: the model is asked
-# only when the static checks find nothing essential), debug requests with the failing test's message,
-# explain / optimize, and generate (checked against the closest uncompleted challenges).
-ASSISTANT_PER_LEARNER = {"chat": 20, "review": 8, "debug": 5, "explain": 2, "optimize": 1, "generate": 2}
-CHAT_TURNS_PER_CONVERSATION = 4
 
 # Seed 000's design, as written: Claude 3 Haiku; a lesson prompt of ~110 tokens answered with up to
 # 1,500 (about 1,100 in practice); AI feedback on every failed submission among a learner's first two
@@ -187,96 +182,18 @@ def simulate(learners: int, seed: int) -> tuple[Tally, Any, int, dict[str, int]]
                 attempt_lesson(rng, service, store, tally, user, index.get(detail), starter_reports[detail])
             else:
                 request_off_library(service, grader, store, index, tally, user, detail)
-        tally.explanations, tally.generated_quizzes = tutor_month(rng, store, service, grader, index, clock, learners)
+        tally.explanations, tally.generated_quizzes = tutor_month(rng, store, service, grader, index, clock, learners,
+                                                                  CONTENT, MONTH_START)
         month_end = MONTH_START + timedelta(days=29, hours=23)
         summary = cost_summary(service.budget, settings, month_end, days=30)
         headline_calls = len(fake.requests)
-        assistant = assistant_month(rng, service, clock, learners, lessons, store, index, grader)
+        assistant = assistant_month(rng, service, clock, learners, lessons, store, index, grader, CONTENT,
+                                    MONTH_START)
         with_assistant = cost_summary(service.budget, settings, month_end, days=30)
         client.close()
         store.close()
         by_task = dict(Counter(r["task"] for r in fake.requests))
     return tally, summary, headline_calls, by_task, (assistant, with_assistant)
-
-
-def tutor_month(rng, store, service, grader, index, clock, learners) -> tuple[int, int]:
-    """Explanations and generated quizzes at TUTOR_PER_LEARNER through the tutor's own services
-    (cache, citations checked, questions run in the grader); returns (explanations, quizzes)."""
-    from services.lessons.library import LessonLibrary
-    from services.tutor.concepts import load_concept_map
-    from services.tutor.service import build_tutor
-
-    library, _ = LessonLibrary.from_directory(CONTENT)
-    concepts, _ = load_concept_map(CONTENT, library.all())
-    tutor = build_tutor(store, concepts, list(library.all()), service, index, grader)
-    ordered = concepts.all()
-    weights = [1 / (rank + 1) ** 0.5 for rank in range(len(ordered))]
-    few_questions = [c for c in ordered if len(tutor.quizzes.bank.of_concept(c.id)) < 5]
-    explanations = quizzes = 0
-    for n in range(learners):
-        user = f"learner-{n:03d}"
-        for _ in range(TUTOR_PER_LEARNER["explain"]):
-            clock.now = MONTH_START + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
-            concept = rng.choices(ordered, weights)[0]
-            tutor.explanations.explain(user, concept.id, rng.choice((0.1, 0.5, 0.9)))  # new / developing / confident
-            explanations += 1
-        for _ in range(TUTOR_PER_LEARNER["generated_quiz"]):
-            clock.now = MONTH_START + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
-            tutor.quizzes.start_concept_quiz(user, rng.choice(few_questions).id)
-            quizzes += 1
-    return explanations, quizzes
-
-
-def cite_the_passages(body: dict[str, Any]) -> dict[str, Any]:
-    """The fake model's explanation: it cites the first passage it was given (as a grounded model does)."""
-    import re
-
-    text = json.dumps(body["messages"])
-    found = re.search(r"\[lesson_id=([^ |]+) \| title=([^|]+?) \| section=([^\]]*)\]", text)
-    citations = [{"lesson_id": found.group(1), "title": found.group(2), "section": found.group(3)}] if found else []
-    return {"explanation": "A short explanation grounded in the lesson passage.", "example": "x = 1",
-            "key_points": ["one point"], "citations": citations}
-
-
-GENERATED_QUIZ = {"questions": [{
-    "question": "What does `sorted([3, 1, 2])[0]` return?", "choices": ["3", "1", "2", "0"], "answer": 1,
-    "explanation": "sorted returns a new list in ascending order.",
-    "why_not": ["the first before sorting", "", "x", "y"],
-    "program": {"code": "print(repr(sorted([3, 1, 2])[0]))", "outputs": ["3", "1", "2", "0"]}}]}
-
-
-def assistant_month(rng, service, clock, learners, lessons, store, index, grader) -> int:
-    """Tutor chat and the code assistant at ASSISTANT_PER_LEARNER, through ChatService and
-    AssistantService (retrieval, history window, citations, the gate, static review first)."""
-    from bench.tutor_chat_questions import QUESTIONS
-    from services.assistant.service import AssistantService
-    from services.chat.service import ChatService
-    from services.lessons.library import LessonLibrary
-
-    library, _ = LessonLibrary.from_directory(CONTENT)
-    chat = ChatService(store, service, index, library, grader, clock=clock)
-    assistant = AssistantService(store, service, index, library, grader)
-    codes = [lesson["solution"] for lesson in lessons] + [lesson["starter"] for lesson in lessons]
-    requests = 0
-    for n in range(learners):
-        user = f"learner-{n:03d}"
-        conversation = None
-        for turn in range(ASSISTANT_PER_LEARNER["chat"]):
-            clock.now = MONTH_START + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
-            if turn % CHAT_TURNS_PER_CONVERSATION == 0:
-                from_lesson = rng.choice(lessons)["id"] if rng.random() < 0.25 else ""
-                conversation = chat.start(user, lesson_id=from_lesson)
-            chat.ask(user, conversation.id, rng.choice(QUESTIONS)[0])
-            requests += 1
-        for mode in ("review", "debug", "explain", "optimize", "generate"):
-            for _ in range(ASSISTANT_PER_LEARNER[mode]):
-                clock.now = MONTH_START + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
-                lesson = rng.choice(lessons)
-                assistant.ask(user, mode, rng.choice(codes), error="AssertionError: assert 3 == 4",
-                              description=f"a small example of {lesson['topic']}")
-                requests += 1
-    chat.close()
-    return requests
 
 
 def attempt_lesson(rng, service, store, tally, user, lesson, report) -> None:
