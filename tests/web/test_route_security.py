@@ -7,7 +7,9 @@
 
 Route arguments are filled by name. An argument is taken to name something a learner owns unless it is
 listed in PUBLIC_ARGUMENTS (lessons and concepts are the same for everyone; tokens are secrets, not ids).
-The `/api/v1` routes have their own bearer-token rule and their own tests.
+The `/api/v1` routes take no cookie session, so their rules differ and live in tests/api: a browser's
+cookies open none of them and change nothing (test_browser_requests.py, the counterpart of the CSRF rule),
+another learner's ids are 404 (test_idor.py), and the same security headers (test_browser_requests.py).
 """
 
 from __future__ import annotations
