@@ -76,7 +76,8 @@ def test_content_page_shows_the_stored_check_and_whether_it_is_current(app, clie
     problem = FileProblem("lessons/python/beginner/x.json", "python-x", "the starter passes every test")
     record_check(store, CheckResult(33, [problem], 12, 1), lessons_dir, ran_at=utcnow(), seconds=61.0)
     html = client.get("/admin/content").get_data(as_text=True)
-    assert "1 problem</span>" in html and ">current</span>" in html and "the starter passes every test" in html
+    assert "1 problem</span>" in html and ">current for this content</span>" in html
+    assert "the starter passes every test" in html
     assert content_fingerprint(lessons_dir) in html
     setting = store.get_setting("content.last_check")
     store.put_setting("content.last_check", {**setting, "fingerprint": "0000000000000000"})
@@ -86,7 +87,7 @@ def test_content_page_shows_the_stored_check_and_whether_it_is_current(app, clie
     monkeypatch.setattr("services.lessons.check.check_library", lambda *a, **k: CheckResult(33, [], 12, 0))
     assert runner.invoke(args=["lessons", "check"]).exit_code == 0
     html = client.get("/admin/content").get_data(as_text=True)
-    assert ">passed</span>" in html and ">current</span>" in html
+    assert ">passed</span>" in html and ">current for this content</span>" in html
 
 
 def test_cache_page_lists_entries_with_hits_and_filters_by_kind(app, client, learner):
