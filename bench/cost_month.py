@@ -32,7 +32,9 @@ from bench.cost_tutor import (
     GENERATED_QUIZ,
     TUTOR_PER_LEARNER,
     assistant_month,
+    cache_figures,
     cite_the_passages,
+    tutor_answer,
     tutor_month,
 )
 from dal.base import User
@@ -166,6 +168,7 @@ def simulate(learners: int, seed: int) -> tuple[Tally, Any, int, dict[str, int]]
         settings = AISettings(provider="bedrock", endpoint_url=fake.url)
         fake.answers["explain"] = cite_the_passages
         fake.answers["quiz"] = GENERATED_QUIZ
+        fake.answers["chat"] = tutor_answer
         fake_credentials = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench"}
         session = boto3.session.Session(region_name=settings.region, **fake_credentials)
         client = make_bedrock_client(settings, session=session)
@@ -193,7 +196,8 @@ def simulate(learners: int, seed: int) -> tuple[Tally, Any, int, dict[str, int]]
         client.close()
         store.close()
         by_task = dict(Counter(r["task"] for r in fake.requests))
-    return tally, summary, headline_calls, by_task, (assistant, with_assistant)
+        caching = cache_figures(fake.requests)
+    return tally, summary, headline_calls, by_task, (assistant, with_assistant, caching)
 
 
 def attempt_lesson(rng, service, store, tally, user, lesson, report) -> None:
@@ -262,7 +266,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261101)
     args = parser.parse_args()
     started = time.monotonic()
-    tally, summary, headline_calls, by_task, (assistant_requests, everything) = simulate(args.learners, args.seed)
+    tally, summary, headline_calls, by_task, (assistant_requests, everything, caching) = simulate(args.learners,
+                                                                                                   args.seed)
     views, free = summary.lesson_views, summary.lesson_views_without_model
     print(
         f"Simulated month: {args.learners} learners, {views} lesson views ({free} without a model call), "
@@ -299,6 +304,12 @@ def main() -> None:
             if f.feature not in {r.feature for r in summary.features}
         )
         + f"; month total {everything.total_cost_usd:.2f} USD."
+    )
+    print(
+        f"Prompt caching: {caching['calls_with_cache_point']} calls with a cache point (where the prefix reaches "
+        f"the model's minimum), {caching['cache_read_tokens']} input tokens read from the cache and "
+        f"{caching['cache_write_tokens']} written to it, {caching['saved_usd']:.2f} USD less than the same tokens "
+        "as plain input."
     )
     generations = summary.ai_lesson_generations
     seed_haiku3 = seed_design_cost(tally, generations, CLAUDE_3_HAIKU)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.tutor_chat_questions import QUESTIONS
+from services.ai.models import price_of
 from services.assistant.service import AssistantService
 from services.chat.service import ChatService
 from services.lessons.library import LessonLibrary
@@ -30,6 +31,14 @@ TUTOR_PER_LEARNER = {"explain": 10, "generated_quiz": 3}
 # explain / optimize, and generate (checked against the closest uncompleted challenges).
 ASSISTANT_PER_LEARNER = {"chat": 20, "review": 8, "debug": 5, "explain": 2, "optimize": 1, "generate": 2}
 CHAT_TURNS_PER_CONVERSATION = 4
+# A conversation's questions come a few minutes apart (inside Bedrock's 5-minute cache lifetime, so the
+# next turn can read the history the last one cached); conversations themselves are spread over the month.
+MINUTES_BETWEEN_TURNS = 3
+# The fake tutor's answer is as long as the ~280 output tokens the fake bills for it (about 1,100
+# characters with the summary), so the history later turns carry is as long as a real one.
+CHAT_ANSWER = ("Think about what the loop sees on each pass: the name after `for` takes each item in turn, and "
+               "the indented block runs once for each. The lesson section cited here shows it with a list of "
+               "names, and the same idea works with `range()`, which hands out numbers instead of items. ") * 3
 
 
 def tutor_month(rng, store, service, grader, index, clock, learners, content: Path, start: datetime,
@@ -85,8 +94,12 @@ def assistant_month(rng, service, clock, learners, lessons, store, index, grader
     for n in range(learners):
         user = f"learner-{n:03d}"
         conversation = None
+        begun = start
         for turn in range(ASSISTANT_PER_LEARNER["chat"]):
-            clock.now = start + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
+            at = start + timedelta(seconds=rng.uniform(0, 29.5 * 86_400))
+            if turn % CHAT_TURNS_PER_CONVERSATION == 0:
+                begun = at
+            clock.now = begun + timedelta(minutes=MINUTES_BETWEEN_TURNS * (turn % CHAT_TURNS_PER_CONVERSATION))
             if turn % CHAT_TURNS_PER_CONVERSATION == 0:
                 from_lesson = rng.choice(lessons)["id"] if rng.random() < 0.25 else ""
                 conversation = chat.start(user, lesson_id=from_lesson)
@@ -101,3 +114,28 @@ def assistant_month(rng, service, clock, learners, lessons, store, index, grader
                 requests += 1
     chat.close()
     return requests
+
+
+def tutor_answer(body: dict[str, Any]) -> dict[str, Any]:
+    """The fake model's chat answer: CHAT_ANSWER, citing the first passage given, with a summary."""
+    return {"answer": CHAT_ANSWER[:2000], "cited": ["P1"],
+            "summary": "The learner asks how loops walk through a list and a range; the tutor points at the "
+                       "lesson section and asks them to try one pass by hand."}
+
+
+def cache_figures(requests: list[dict[str, Any]]) -> dict[str, Any]:
+    """Prompt caching over the fake server's calls: calls with a cache point, tokens read from and
+    written to the cache, and what the cache saved against paying those tokens as plain input."""
+    marked = read = write = 0
+    saved = 0.0
+    for request in requests:
+        usage, body = request.get("usage") or {}, request["body"]
+        blocks = [*(body.get("system") or ()), *(b for m in body["messages"] for b in m["content"])]
+        marked += any("cachePoint" in b for b in blocks)
+        hit, put = usage.get("cacheReadInputTokens", 0), usage.get("cacheWriteInputTokens", 0)
+        read, write = read + hit, write + put
+        price = price_of(request["model"])
+        saved += (hit * (price.input_per_mtok - price.cache_read_per_mtok)
+                  + put * (price.input_per_mtok - price.cache_write_per_mtok)) / 1_000_000
+    return {"calls_with_cache_point": marked, "cache_read_tokens": read, "cache_write_tokens": write,
+            "saved_usd": saved}
