@@ -15,6 +15,9 @@ _BADGES = "codelearn.nav_badges"
 # Everything base.html links to besides the nav entries (endpoints, and files under static/).
 LAYOUT_ENDPOINTS = ("main.index", "main.dashboard", "auth.sessions", "auth.logout", "auth.login", "auth.register")
 LAYOUT_ASSETS = ("img/logo.svg", "css/app.css", "js/menu.js")
+# The pages under the Account entry: sessions and password (auth), profile and deletion (progress).
+ACCOUNT_ENDPOINTS = frozenset({"auth.sessions", "auth.change_password", "progress.profile", "progress.delete_account",
+                               "progress.confirm_deletion", "progress.confirm_email"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def init_app(app: Flask) -> None:
             "nav_items": [i for i in app.extensions[_KEY] if is_admin or not i.admin_only],
             "links": layout_links(),
             "current_endpoint": request.endpoint,
+            "account_current": request.endpoint in ACCOUNT_ENDPOINTS,
             "current_blueprint": request.blueprint,
             "nav_badge": lambda item: app.extensions[_BADGES].get(item.endpoint, lambda: 0)(),
         }
