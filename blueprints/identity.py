@@ -43,7 +43,7 @@ _registry_lock = threading.Lock()
 
 class SetPasswordForm(FlaskForm):
     password = PasswordField("New password", [DataRequired("Enter a password."), Length(max=MAX_PASSWORD)],
-                             description="At least 10 characters. With it you can also log in without the provider.")
+                             description="At least 10 characters.")
     confirm = PasswordField("Repeat the new password",
                             [DataRequired("Repeat the password."), EqualTo("password", "The passwords differ.")])
 
@@ -99,10 +99,17 @@ def start(provider_name: str):
         return error_response(400, "This form expired. Go back, reload the page and try again.")
     try:
         client = _oauth_client(provider)
-        return client.authorize_redirect(url_for("identity.callback", provider_name=provider.name, _external=True),
-                                         **provider.authorize_params)
-    except Exception as exc:  # the provider's discovery document or keys could not be read
+        redirect_uri = url_for("identity.callback", provider_name=provider.name, _external=True)
+        found = client.create_authorization_url(redirect_uri, **provider.authorize_params)
+        client.save_authorize_data(redirect_uri=redirect_uri, **found)  # state, nonce, PKCE verifier
+    except Exception as exc:  # the provider's discovery document could not be read
         return _refused(exc, provider)
+    # Not a redirect: the CSP's form-action 'self' (rightly) blocks a form post that redirects to
+    # another origin, so this same-origin page moves on to the provider itself.
+    response = current_app.make_response(render_template("identity/leaving.html", url=found["url"],
+                                                         provider=provider))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/login/with/<provider_name>/callback")

@@ -3,6 +3,8 @@ browser's round trip through it (the app's redirect, the provider's redirect bac
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -25,10 +27,15 @@ def app_config(app_config, provider):
 
 
 def start(client, path: str = "/login") -> str:
-    """Press "Continue with Fake ID" on `path`: the provider's authorize URL the app redirects to."""
+    """Press "Continue with Fake ID" on `path`: the provider's authorize URL the app's page moves on to
+    (a same-origin page with a meta refresh and a link: the CSP's form-action forbids a redirect)."""
     response = client.post("/login/with/fake", data={"csrf_token": csrf_token(client, path)})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response.headers["Location"]
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", page
+    link = html.unescape(re.search(r'id="provider-link" href="([^"]+)"', page).group(1))
+    refresh = html.unescape(re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', page).group(1))
+    assert link == refresh
+    return link
 
 
 def at_provider(authorize_url: str) -> str:
