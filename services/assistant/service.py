@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -58,6 +58,7 @@ class AssistantAnswer:
     trade_off: str = ""
     citations: tuple[dict[str, str], ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    request_id: str = ""  # where the history keeps it ("" when it could not be kept)
 
 
 class AssistantService:
@@ -75,8 +76,8 @@ class AssistantService:
     def ask(self, user_id: str, mode: str, code: Any = "", *, error: Any = "", description: Any = "",
             lesson_id: str = "") -> AssistantAnswer:
         answer = self._answer(user_id, mode, code, error=error, description=description, lesson_id=lesson_id)
-        self._keep(user_id, answer, code if isinstance(code, str) and mode != "generate" else str(description))
-        return answer
+        kept = self._keep(user_id, answer, code if isinstance(code, str) and mode != "generate" else str(description))
+        return replace(answer, request_id=kept)
 
     # --- history: the last requests with their results, kept HISTORY_DAYS -------------------------
     def history(self, user_id: str) -> list[AssistantRequest]:
@@ -88,7 +89,7 @@ class AssistantService:
         elif not self._store.delete_assistant_request(user_id, request_id):
             raise NotFoundError("There is no such request in your history.")
 
-    def _keep(self, user_id: str, answer: AssistantAnswer, asked: str) -> None:
+    def _keep(self, user_id: str, answer: AssistantAnswer, asked: str) -> str:
         now = self._clock()
         result = {"summary": answer.summary[:600], "source": answer.source,
                   "findings": [f.to_dict() for f in answer.findings][:20], "line": answer.line,
@@ -102,6 +103,8 @@ class AssistantService:
                                                                code=asked[:4000], result=result))
         except StoreError as exc:  # the answer is shown even when the history cannot keep it
             log.warning("assistant request not kept: %s", exc)
+            return ""
+        return request_id
 
     def _answer(self, user_id: str, mode: str, code: Any = "", *, error: Any = "", description: Any = "",
                 lesson_id: str = "") -> AssistantAnswer:
@@ -262,9 +265,18 @@ def _text(value: Any, name: str, limit: int, *, required: bool = True) -> str:
         raise InvalidInput(f"Paste some {name} first.", {name: "Required."})
     if len(value) > limit:
         raise InvalidInput(f"The {name} can be at most {limit:,} characters.", {name: f"At most {limit:,}."})
-    if "\ufffd" in value:
+    if "\ufffd" in value or _unencodable(value):
         raise InvalidInput(f"The {name} is not UTF-8 text; paste it again as plain text.", {name: "Not UTF-8."})
     return value
+
+
+def _unencodable(value: str) -> bool:
+    """Lone surrogates (a JSON body's "\\udce9") are text no parser, store or model can take."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _lines(code: str) -> int:
