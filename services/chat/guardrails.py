@@ -51,6 +51,10 @@ def clean_title(text: Any) -> str:
     title = " ".join(str(text or "").split())
     if not title:
         raise InvalidInput("Give the conversation a name.", {"title": "Give it a name."})
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates, e.g. a JSON body's "\udce9": no store takes them
+        raise InvalidInput("The name is not UTF-8 text.", {"title": "Not UTF-8 text."}) from None
     if len(title) > MAX_TITLE_CHARS:
         raise InvalidInput(f"A name can be at most {MAX_TITLE_CHARS} characters.",
                            {"title": f"At most {MAX_TITLE_CHARS} characters."})

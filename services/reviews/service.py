@@ -165,7 +165,7 @@ class ReviewService:
     def item(self, user_id: str, card_id: str, ref: str = "", version: int | None = None) -> ReviewItem:
         """The learner's due card as an item; `ref` (when given) must be the item it was shown as, and
         `version` the card's version then (else it was answered since: a conflict)."""
-        card = self._store.get_review_card(user_id, card_id)
+        card = self._store.get_review_card(user_id, card_id) if _readable(card_id) else None
         if card is None:
             raise NotFoundError(NO_CARD)
         if version is not None and version != card.version:
@@ -253,6 +253,15 @@ class ReviewService:
         if not self._store.record_review(new, log):
             raise Conflict(ALREADY)
         return ReviewResult(replace(item, card=new), rating, outcome.passed, now, card.due, due, **shown)
+
+
+def _readable(card_id: str) -> bool:
+    """An id a store can look up: lone surrogates (a JSON body's "\udce9") are no card of anyone's."""
+    try:
+        card_id.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def daily_share(backlog: int, cap: int) -> int:

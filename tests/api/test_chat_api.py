@@ -72,6 +72,8 @@ def test_rename_and_delete(client, ada):
     assert get(client, ada, f"/chat/conversations/{cid}").json["conversation"]["title"] == "Loops, again"
     empty = client.patch(f"{API}/chat/conversations/{cid}", json={"title": "   "}, headers=ada.headers)
     assert empty.status_code == 422
+    surrogate = client.patch(f"{API}/chat/conversations/{cid}", json={"title": "Loops \udce9"}, headers=ada.headers)
+    assert surrogate.status_code == 422 and "title" in surrogate.json["error"]["details"]["fields"]
     assert client.delete(f"{API}/chat/conversations/{cid}", headers=ada.headers).status_code == 204
     assert get(client, ada, f"/chat/conversations/{cid}").status_code == 404
     assert client.delete(f"{API}/chat/conversations/{cid}", headers=ada.headers).status_code == 404
