@@ -292,6 +292,11 @@ class Accounts:
         problem = passwords.policy_problem(new_password, user.email)
         if problem:
             raise InvalidInput(problem, {"password": problem})
+        if not user.verified:
+            # The mailbox is proven for the first time: provider sign-ins linked before (by whoever
+            # claimed the address with an unverified provider email) no longer get in.
+            for link in self._store.list_identities(user.id):
+                self._store.delete_identity(user.id, link.provider, link.subject)
         user = self._store.update_user(user.id, password_hash=self._hash(new_password), verified=True)
         self._store.delete_user_sessions(user.id)
         self._login_throttle.clear_account(user.email, ip)

@@ -118,3 +118,37 @@ def test_unlinking_needs_the_forms_csrf_token(app, client, provider):
     _store(app).update_user(_store(app).get_user_by_email("ada@example.com").id, password_hash="x")
     response = client.post("/account/sign-in/unlink", data={"provider": "fake", "subject": "fake-sub-1"})
     assert response.status_code == 400 and _store(app).get_identity("fake", "fake-sub-1") is not None
+
+
+def test_a_password_reset_on_an_unconfirmed_account_drops_its_provider_links(app, client, provider):
+    """Someone signs up through a provider that did not verify the address; the address's real owner
+    resets the password (proving the mailbox): the other person's sign-in no longer gets in."""
+    provider.person = {**provider.person, "email_verified": False}
+    sign_in(app.test_client())  # not the owner: an unconfirmed account with their identity linked
+    user = _store(app).get_user_by_email("ada@example.com")
+    assert _store(app).list_identities(user.id) and user.verified is False
+    client.post("/forgot", data={"csrf_token": csrf_token(client, "/forgot"), "email": "ada@example.com"})
+    from urllib.parse import urlsplit
+
+    from tests.conftest import last_link
+
+    path = urlsplit(last_link(app)).path
+    reset = client.post(path, data={"csrf_token": csrf_token(client, path), "password": PASSWORD,
+                                    "confirm": PASSWORD})
+    assert reset.status_code == 302
+    assert _store(app).list_identities(user.id) == []
+    intruder = app.test_client()
+    assert sign_in(intruder).headers["Location"] == "/login/link" and not is_logged_in(intruder)
+
+
+def test_a_password_reset_on_a_confirmed_account_keeps_its_provider_links(app, client, provider):
+    sign_in(app.test_client())  # the provider verified the address
+    user = _store(app).get_user_by_email("ada@example.com")
+    client.post("/forgot", data={"csrf_token": csrf_token(client, "/forgot"), "email": "ada@example.com"})
+    from urllib.parse import urlsplit
+
+    from tests.conftest import last_link
+
+    path = urlsplit(last_link(app)).path
+    client.post(path, data={"csrf_token": csrf_token(client, path), "password": PASSWORD, "confirm": PASSWORD})
+    assert [i.subject for i in _store(app).list_identities(user.id)] == ["fake-sub-1"]
