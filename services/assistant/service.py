@@ -18,6 +18,7 @@ from typing import Any
 from dal.assistant import AssistantRequest
 from dal.base import Store, StoreError
 from services.ai.errors import AIUnavailable, QuotaExceeded
+from services.ai.gate_log import record_rejection
 from services.ai.hint_check import check_generated, check_hint
 from services.ai.lesson_index import LessonIndex
 from services.ai.offline import OfflineProvider
@@ -182,6 +183,7 @@ class AssistantService:
                                            reference=candidate.reference)
             if not allowed:
                 log.info("generated code refused for %s: %s", candidate.id, why)
+                record_rejection(self._store, task="generate", lesson_id=candidate.id, reason=why, text=code)
                 return AssistantAnswer("generate", "refused", summary=NOTE_REFUSED_GENERATE.format(
                     title=candidate.title), notes=notes)
         return AssistantAnswer("generate", source, code=code, summary=str(data.get("explanation", "")),
@@ -216,6 +218,8 @@ class AssistantService:
                                   policy="assistant", reference=lesson.reference)
         if not allowed:
             log.info("assistant text refused by the answer gate: %s", why)
+            record_rejection(self._store, task="assistant", lesson_id=lesson.id, reason=why, text=text,
+                             learner_code=code)
         return allowed
 
     def _open_lesson(self, user_id: str, lesson_id: str) -> Any:

@@ -24,6 +24,7 @@ from typing import Any
 from dal.base import Page, Store
 from dal.chat import ChatMessage, Conversation
 from services.ai.errors import AIUnavailable, QuotaExceeded
+from services.ai.gate_log import record_rejection
 from services.ai.lesson_index import LessonIndex, Passage
 from services.ai.offline import OfflineProvider
 from services.ai.prompts import CHAT_HISTORY_TURNS
@@ -188,6 +189,7 @@ class ChatService:
         if allowed:
             return answer, citations, source, notes
         log.info("chat answer refused by the answer gate: %s", why)
+        record_rejection(self._store, task="chat", lesson_id=lesson.id, reason=why, text=answer, learner_code=code)
         fallback = self._offline.complete(TASKS["chat"], {**payload, "challenge_open": True}).data
         text = f"{guardrails.GATED}\n\n{fallback['answer']}"
         allowed, why = guardrails.gate(text, lesson, learner_code=code, grader=self._grader, earlier_answers=earlier)
