@@ -78,6 +78,7 @@ bench: dev-deps
 	$(BIN)/python -m bench.grader
 	$(BIN)/python -m bench.answer_gate
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.tutor
 	$(BIN)/python -m bench.review
 	$(BIN)/python -m bench.progress

@@ -62,6 +62,8 @@ def test_a_logged_in_browsers_cookies_open_no_api_route_and_change_nothing(app, 
 
 
 def test_api_answers_carry_the_security_headers_and_set_no_cookie(app, client):
+    register(client)
+    assert login(client).status_code == 302  # a browser with a session cookie
     answers = {
         "open": client.get(f"{API}/openapi.json"),
         "401": client.get(f"{API}/lessons"),
@@ -73,6 +75,7 @@ def test_api_answers_carry_the_security_headers_and_set_no_cookie(app, client):
         for name, expected in REQUIRED_HEADERS.items():
             assert expected in answer.headers.get(name, ""), f"{what}: {name}"
         assert "Set-Cookie" not in answer.headers, what
+        assert "Cookie" not in answer.headers.get("Vary", ""), what  # no cookie session was even opened
         assert answer.headers["Cache-Control"] == "no-store", what
 
 
