@@ -115,9 +115,9 @@ def due_query_ms(store) -> float:
 
 
 def main() -> None:
+    from bench.harness import on_dynamodb_local
     from dal.dynamodb import DynamoStore
     from dal.sqlite import SqliteStore
-    from tests.dal.dynamodb_local import DynamoDBLocal
     from tests.dal.helpers import dynamodb_client
 
     started = time.perf_counter()
@@ -131,13 +131,10 @@ def main() -> None:
         sqlite.init_schema()
         sqlite_ms = due_query_ms(sqlite)
         sqlite.close()
-        server = DynamoDBLocal.start(Path(tmp))
-        try:
+        with on_dynamodb_local(Path(tmp)) as server:
             dynamo = DynamoStore(dynamodb_client(server.endpoint_url), "bench-review")
             dynamo.init_schema()
             dynamo_ms = due_query_ms(dynamo)
-        finally:
-            server.stop()
     print(f"targets: review retention > fixed_interval_retention; due query <= 20 ms on both "
           f"({DUE_CARDS:,} cards, first {CAP})")
     print(f"review retention={retention:.3f} reviews_per_learner={per_learner:.1f} "
