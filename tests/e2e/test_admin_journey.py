@@ -63,6 +63,9 @@ def test_an_admin_walks_the_admin_pages(live_server, page, browser, both_widths)
     assert page.get_by_text("current for this content", exact=True).count() == 1
     assert page.get_by_text("python-decorators").count() >= 1
     both_widths("81-admin-content")
+    page.get_by_text("Lesson by lesson (33)").click()  # closed while every lesson is current
+    page.get_by_role("cell", name="Variables and data types python-variables").wait_for()
+    both_widths("81-admin-content-lessons")
 
     page.get_by_role("navigation", name="Admin pages").get_by_role("link", name="Lesson cache").click()
     page.get_by_role("heading", name="Entries", exact=True).wait_for()
