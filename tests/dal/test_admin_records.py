@@ -40,7 +40,9 @@ def test_names_in_the_audit_trail_resolve_until_the_account_is_deleted(store, no
     assert store.audit_names(["learner-admin", "learner-bob", "learner-nobody"]) == {
         "learner-admin": admin.id, "learner-bob": learner.id}
     assert store.audit_names([]) == {}
+    assert "learner-bob" in str(store.user_items(learner.id))  # the link is the learner's: exported with them
     store.erase_user(learner.id)
+    assert learner.id not in str(store.user_items(learner.id))
     assert store.audit_names(["learner-admin", "learner-bob"]) == {"learner-admin": admin.id}
     assert [e.target for e in store.list_audit_entries().items] == ["learner-bob"]  # the trail keeps the pseudonym
 
