@@ -82,8 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LESSON_VIEWS_BATCH", 20, "Lesson views counted in memory before one write to the usage ledger."),
     Setting("CHAT_DEADLINE_S", 20, "Seconds a tutor chat answer may take online; past it the learner gets the "
             "offline answer (well inside API Gateway's 29 s)."),
-    Setting("REPORT_FONT", None, "TrueType font of the PDF progress report (Unicode). Default: DejaVu Sans where "
-            "the system has it; without one, the PDF core font (Latin-1 only)."),
+    Setting("REPORT_FONT", None, "TrueType font of the PDF progress report (Unicode). Default: the DejaVu Sans "
+            "the Lambda package ships, else the system's; without one, the PDF core font (Latin-1 only)."),
     Setting("PROGRESS_IDLE_MINUTES", 10, "Learning time: a gap between a learner's actions counts up to this long; "
             "longer was not learning."),
     Setting("OIDC_PROVIDERS", {}, "Sign-in with identity providers (OpenID Connect), by name: "
