@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 
@@ -111,20 +110,10 @@ def confirm_email(token: str):
 def report():
     from flask import current_app
 
-    from services.progress.report import ReportInput, build_pdf, find_font
+    from services.progress.report import learner_report  # fpdf2 loads only for a report
 
-    user = current_user.user
-    progress = current_app.extensions["codelearn.store"].list_progress(user.id)
-    dashboard = service("dashboard").build(user, progress)
-    track = service("tutor").track
-    done = {p.lesson_id: p.completed_at for p in progress if p.completed}
-    profile = service("tutor").profile(user.id)
-    data = ReportInput(
-        name=user.display_name, email=user.email, dashboard=dashboard,
-        completed_lessons=[(lesson.level, lesson.title, done[lesson.id]) for lesson in track if lesson.id in done],
-        skills=[(row.concept.title, row.percent) for row in profile.rows], made_at=datetime.now(UTC),
-    )
-    pdf = build_pdf(data, find_font(current_app.config.get("REPORT_FONT")))
+    pdf = learner_report(current_user.user, service("store"), service("dashboard"), service("tutor"),
+                         current_app.config.get("REPORT_FONT"), datetime.now(UTC))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": 'attachment; filename="codelearn-progress-report.pdf"',
                              "Cache-Control": "no-store"})
@@ -133,8 +122,7 @@ def report():
 @bp.get("/account/export.json")
 @login_required
 def export():
-    data = service("data_rights").export(current_user.id)
-    return Response(json.dumps(data, indent=1, ensure_ascii=False, default=str), mimetype="application/json",
+    return Response(service("data_rights").export_text(current_user.id), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="codelearn-my-data.json"',
                              "Cache-Control": "no-store"})
 

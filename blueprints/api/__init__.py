@@ -57,7 +57,7 @@ from blueprints.api import errors
 from blueprints.api.framework import OPERATIONS, PREFIX, bp
 
 # Each area's module registers its endpoints on import; add yours here.
-AREAS = ("openapi", "auth", "lessons", "account", "tutor", "reviews", "chat", "assistant")
+AREAS = ("openapi", "auth", "lessons", "account", "tutor", "reviews", "chat", "assistant", "progress")
 
 errors.register(bp)
 

@@ -10,6 +10,7 @@ and every session with it, so the learner is logged out everywhere at once.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import datetime
 from typing import Any
@@ -69,6 +70,10 @@ class DataRights:
                         "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None},
             "items": _scrub(self._store.user_items(user_id)),
         }
+
+    def export_text(self, user_id: str) -> str:
+        """The export as the JSON file the learner downloads (the page and the API send the same)."""
+        return json.dumps(self.export(user_id), indent=1, ensure_ascii=False, default=str)
 
     def delete_account(self, user_id: str, password: str, confirmation: str) -> str:
         """Delete the learner and everything of theirs; returns their pseudonym for the log."""

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from services.progress.dashboard import Dashboard
+from dal.base import Store, User
+from services.progress.dashboard import Dashboard, DashboardService
 from services.progress.fonts import PACKAGED_FONT, SYSTEM_FONTS
 from services.progress.heatmap import level
+from services.tutor.service import TutorService
 
 _CODE_ROOT = Path(__file__).resolve().parents[2]
 FONT_CANDIDATES = (str(_CODE_ROOT / PACKAGED_FONT),) + SYSTEM_FONTS  # the package's (on Lambda), the system's
@@ -31,6 +33,21 @@ class ReportInput:
     completed_lessons: list[tuple[str, str, datetime | None]]  # (level, title, completed at), in track order
     skills: list[tuple[str, int]]  # (concept title, level 0-100)
     made_at: datetime
+
+
+def learner_report(user: User, store: Store, dashboards: DashboardService, tutor: TutorService,
+                   configured_font: str | None, made_at: datetime) -> bytes:
+    """The learner's report as PDF bytes: what the page downloads and the API answers."""
+    progress = store.list_progress(user.id)
+    dashboard = dashboards.build(user, progress)
+    done = {p.lesson_id: p.completed_at for p in progress if p.completed}
+    profile = tutor.profile(user.id)
+    data = ReportInput(
+        name=user.display_name, email=user.email, dashboard=dashboard,
+        completed_lessons=[(x.level, x.title, done[x.id]) for x in tutor.track if x.id in done],
+        skills=[(row.concept.title, row.percent) for row in profile.rows], made_at=made_at,
+    )
+    return build_pdf(data, find_font(configured_font))
 
 
 def find_font(configured: str | None) -> str | None:
