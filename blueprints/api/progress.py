@@ -1,19 +1,18 @@
 """Progress for API clients: the dashboard's data, achievements, activity (per day and per month, in
-the learner's time zone), the streak, the PDF report and the data export. The same DashboardService,
-report and DataRights calls as the dashboard and account pages.
+the learner's time zone), the streak and the data export. The same DashboardService and DataRights
+calls as the dashboard and account pages.
 
-Every read here is the dashboard's handful of aggregate reads, whatever the history length.
+Every read here is the dashboard's handful of aggregate reads, whatever the history length. The PDF
+report is not here yet: @endpoint answers JSON only (it would need an operation's content type and a
+Response passed through); services/progress/report.learner_report is what it will call.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app
-
-from blueprints.api.framework import authenticate, bp, endpoint, learner
+from blueprints.api.framework import endpoint, learner
 from blueprints.api.schemas import BOOLEAN, INTEGER, OPTIONAL_STRING, OPTIONAL_TIME, STRING, TIME, array, obj
 from blueprints.deps import service
 from services.progress.dashboard import Dashboard, DashboardService
@@ -110,18 +109,3 @@ def streak():
 def export():
     """The same document as the account page's download (the field notes in `fields`)."""
     return json.loads(service("data_rights").export_text(learner().id))
-
-
-# The report is a PDF, not JSON: the endpoint decorator answers JSON only, so this route is the API
-# blueprint's own (bearer token, the API's error shape) and is not in openapi.json yet.
-@bp.get("/progress/report", endpoint="progress_report")
-def report():
-    """The progress report as PDF, the account page's download."""
-    from services.progress.report import learner_report  # fpdf2 loads only for a report
-
-    user, _ = authenticate()
-    pdf = learner_report(user, service("store"), dashboards(), service("tutor"),
-                         current_app.config.get("REPORT_FONT"), datetime.now(UTC))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": 'attachment; filename="codelearn-progress-report.pdf"',
-                             "Cache-Control": "no-store"})
