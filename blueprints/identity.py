@@ -116,7 +116,11 @@ def start(provider_name: str):
 def callback(provider_name: str):
     provider = _provider(provider_name)
     try:
-        token = _oauth_client(provider).authorize_access_token()
+        # Authlib checks the audience only when told to (otherwise just `azp`): an ID token made for
+        # another client must not log anyone in here.
+        token = _oauth_client(provider).authorize_access_token(claims_options={
+            "iss": {"essential": True, "values": provider.accepted_issuers},
+            "aud": {"essential": True, "value": provider.client_id}})
         claims = token.get("userinfo")
         if not claims or not claims.get("sub"):
             raise IdentityRefused("The provider sent no ID token.")

@@ -50,6 +50,13 @@ class Provider:
     def metadata_url(self) -> str:
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
+    @property
+    def accepted_issuers(self) -> list[str]:
+        """The `iss` values an ID token may carry: the issuer, and for Google also its bare host name,
+        which Google's documentation says its ID tokens may use."""
+        issuer = self.issuer.rstrip("/")
+        return [issuer, "accounts.google.com"] if issuer == "https://accounts.google.com" else [issuer]
+
 
 def providers_from_settings(raw: Any) -> dict[str, Provider]:
     """The providers of the `OIDC_PROVIDERS` setting: {name: {issuer, client_id, client_secret, label?,

@@ -5,7 +5,7 @@ a JWKS, an authorize endpoint and a token endpoint, so Authlib's client runs for
 Who signs in is `provider.person` (claims merged into the ID token). With `auto_approve` the authorize
 endpoint redirects back at once (web tests); without it, it shows a page with a "Sign in" button
 (the browser test). Faults for the next ID token (`fault`): "tampered" (a claim changed after signing),
-"wrong_nonce", "foreign_key" (signed by a key not in the JWKS), "expired". A code works once (a
+"wrong_nonce", "foreign_key" (signed by a key not in the JWKS), "expired", "other_audience". A code works once (a
 replay gets invalid_grant), only with its PKCE verifier, redirect URI and the client's secret.
 """
 
@@ -117,6 +117,8 @@ class FakeOIDCProvider:
                   "nonce": query.get("nonce", ""), **person}
         if fault == "wrong_nonce":
             claims["nonce"] = "not-the-nonce-sent"
+        if fault == "other_audience":  # made for another client of the provider
+            claims["aud"], claims["azp"] = "another-client", self.client_id
         if fault == "expired":
             claims["iat"], claims["exp"] = now - 3600, now - 1800
         key = RSAKey.generate_key(2048, parameters={"kid": "fake-1"}) if fault == "foreign_key" else self.key

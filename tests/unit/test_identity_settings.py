@@ -40,6 +40,13 @@ def test_bad_settings_are_refused_at_start_up(settings, problem):
         providers_from_settings(settings)
 
 
+def test_google_id_tokens_may_name_the_issuer_by_host_name_alone():
+    assert providers_from_settings({"google": GOOGLE})["google"].accepted_issuers == [
+        "https://accounts.google.com", "accounts.google.com"]
+    other = providers_from_settings({"fake": {**GOOGLE, "issuer": "https://id.example.org/"}})["fake"]
+    assert other.accepted_issuers == ["https://id.example.org"]
+
+
 def test_a_loopback_issuer_may_be_plain_http_for_tests():
     assert providers_from_settings({"fake": {**GOOGLE, "issuer": "http://127.0.0.1:8000"}})["fake"]
 

@@ -86,6 +86,7 @@ def _refused(client, response, *words):
     ("foreign_key", ["could not be verified"]),
     ("wrong_nonce", ["another sign-in attempt", "nonce"]),
     ("expired", ["expired"]),
+    ("other_audience", ["could not be verified"]),
 ])
 def test_a_bad_id_token_is_refused_with_a_clear_page(app, client, provider, fault, words):
     provider.fault = fault
