@@ -26,7 +26,9 @@ HOW TO ADD AN ENDPOINT
    The view gets the path arguments by name and `body=` (the validated dict) when `request=` is
    set; it returns the response dict (status `status=`, default 200), or None with `response=None`
    (204). `example=` is a valid body: it is shown in the document and is what the IDOR matrix's
-   owner sends to make something.
+   owner sends to make something. A body that is not JSON (a PDF): `media_type="application/pdf"`,
+   `response={"type": "string", "contentMediaType": "application/pdf"}`, and the view returns its
+   own flask Response (blueprints/api/progress.py's report).
 4. Errors: raise, never return. Services raise services/errors.py exceptions (NotFoundError ->
    404, InvalidInput -> 422 with `details.fields`, Conflict -> 409, PermissionDenied -> 403,
    RateLimited -> 429 + Retry-After, Unavailable -> 503); blueprints/api/errors.py maps them, in

@@ -24,6 +24,7 @@ from dal.base import Session, User
 from services.api_tokens import TokenRefused
 
 PREFIX = "/api/v1"
+JSON = "application/json"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
 
@@ -44,6 +45,7 @@ class Operation:
     auth: bool
     example: dict[str, Any] | None  # a valid body: documented, and what the IDOR matrix's owner sends
     path_args: tuple[str, ...] = field(default=())
+    media_type: str = JSON  # of the success response; another one (a PDF) is the view's own Response
 
 
 OPERATIONS: list[Operation] = []
@@ -51,9 +53,12 @@ OPERATIONS: list[Operation] = []
 
 def endpoint(area: str, rule: str, method: str, *, summary: str, request: Schema | None = None,
              response: Schema | None = None, status: int = 200, errors: tuple[int, ...] = (), auth: bool = True,
-             example: dict[str, Any] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+             example: dict[str, Any] | None = None,
+             media_type: str = JSON) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` at `/api/v1<rule>` for `method`. The view gets the path arguments by name,
-    and `body=` (the validated JSON) when `request` is given."""
+    and `body=` (the validated JSON) when `request` is given. With another `media_type` than JSON
+    (e.g. "application/pdf") the view returns its own Response, and `response` describes the body
+    (`{"type": "string", "contentMediaType": ...}`)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         name = f"{area}_{view.__name__}"
@@ -62,6 +67,7 @@ def endpoint(area: str, rule: str, method: str, *, summary: str, request: Schema
             description=(view.__doc__ or "").strip(), request=request, response=response, status=status,
             errors=tuple(errors), auth=auth, example=example,
             path_args=tuple(part[1:-1].split(":")[-1] for part in rule.split("/") if part.startswith("<")),
+            media_type=media_type,
         )
 
         @functools.wraps(view)
@@ -73,6 +79,8 @@ def endpoint(area: str, rule: str, method: str, *, summary: str, request: Schema
             result = view(**path_args)
             if op.response is None:
                 return "", 204
+            if op.media_type != JSON:
+                return result
             response = jsonify(result)
             response.status_code = op.status
             return response

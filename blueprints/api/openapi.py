@@ -59,7 +59,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         responses["204"] = {"description": "Done; nothing to return."}
     else:
         responses[str(op.status)] = {"description": op.summary,
-                                     "content": {"application/json": {"schema": copy.deepcopy(op.response)}}}
+                                     "content": {op.media_type: {"schema": copy.deepcopy(op.response)}}}
     for status in error_statuses(op):
         answer: dict[str, Any] = {"description": STATUS_TEXT.get(status, "Error."),
                                   "content": {"application/json": {"schema": ERROR_REF}}}

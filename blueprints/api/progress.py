@@ -1,16 +1,17 @@
 """Progress for API clients: the dashboard's data, achievements, activity (per day and per month, in
-the learner's time zone), the streak and the data export. The same DashboardService and DataRights
-calls as the dashboard and account pages.
+the learner's time zone), the streak, the data export and the PDF report. The same DashboardService,
+DataRights and report calls as the dashboard and account pages.
 
-Every read here is the dashboard's handful of aggregate reads, whatever the history length. The PDF
-report is not here yet: @endpoint answers JSON only (it would need an operation's content type and a
-Response passed through); services/progress/report.learner_report is what it will call.
+Every read here is the dashboard's handful of aggregate reads, whatever the history length.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
+
+from flask import Response, current_app
 
 from blueprints.api.framework import endpoint, learner
 from blueprints.api.schemas import BOOLEAN, INTEGER, OPTIONAL_STRING, OPTIONAL_TIME, STRING, TIME, array, obj
@@ -109,3 +110,15 @@ def streak():
 def export():
     """The same document as the account page's download (the field notes in `fields`)."""
     return json.loads(service("data_rights").export_text(learner().id))
+
+
+@endpoint("progress", "/progress/report", "GET", summary="The progress report as PDF", media_type="application/pdf",
+          response={"type": "string", "contentMediaType": "application/pdf"})
+def report():
+    """The account page's download: progress by level, skills, streak and achievements."""
+    from services.progress.report import learner_report  # fpdf2 loads only for a report
+
+    pdf = learner_report(learner(), service("store"), service("dashboard"), service("tutor"),
+                         current_app.config.get("REPORT_FONT"), datetime.now(UTC))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="codelearn-progress-report.pdf"'})
