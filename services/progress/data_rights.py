@@ -33,7 +33,8 @@ FIELDS_DOC = {
     "items": "Every record kept about you, by kind, as stored: activity events (what you did, when), lesson "
              "progress, drafts, last results, skill estimates, quiz attempts and records, reviews, "
              "conversations, activity per hour, your progress summary, achievements, sessions, the "
-             "refresh tokens of app logins and one-time links (without their secret parts).",
+             "refresh tokens of app logins, the sign-in providers linked to your account (provider, "
+             "your id there, the email it gave) and one-time links (without their secret parts).",
 }
 
 
