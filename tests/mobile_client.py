@@ -1,6 +1,6 @@
 """A mobile-style client of /api/v1, through the Lambda handler with payload 2.0 events (as an HTTP API
-or a Function URL delivers them): sign up, confirm, log in, solve a lesson, take its quiz, chat,
-refresh the token, log out. JSON in, JSON out, `Authorization: Bearer`, no cookies.
+or a Function URL delivers them): sign up, confirm, log in, solve a lesson, take its quiz, ask the
+tutor, refresh the token, log out. JSON in, JSON out, `Authorization: Bearer`, no cookies.
 
     python -m tests.mobile_client        # the journey on a throwaway app, each step printed
 
@@ -127,9 +127,12 @@ def journey(client: MobileClient, outbox: Path, library, email: str = "mo@exampl
     if seen["quiz"].status == 201:
         seen["quiz_marked"] = client.call("POST", f"/tutor/quizzes/{seen['quiz'].body['id']}/submit",
                                           {"answers": right_answers(seen["quiz"].body, lesson)})
-    # TODO(chat API, issue 20): once /api/v1/chat exists, ask the tutor here, e.g.
-    #   seen["chat"] = client.call("POST", "/chat/conversations", {"message": "What is a variable?"})
-    # and check the answer and its sources in tests/api/test_mobile_client.py.
+    seen["chat"] = client.call("POST", "/chat/conversations",
+                               {"lesson_id": lesson_id, "message": "What is a variable for?"})
+    if seen["chat"].status == 201:
+        conversation = seen["chat"].body["conversation"]["id"]
+        seen["chat_follow_up"] = client.call("POST", f"/chat/conversations/{conversation}/messages",
+                                             {"message": "Can a variable change its value later?"})
     old_access = client.access_token
     seen["refresh"] = client.refresh()
     seen["old_access_after_refresh"] = old_access

@@ -1,5 +1,6 @@
 """The mobile-style client (tests/mobile_client.py) through the Lambda handler with payload 2.0 events:
-sign up, confirm, log in, solve a lesson, take its quiz, refresh, log out; every step as documented."""
+sign up, confirm, log in, solve a lesson, take its quiz, chat with the tutor, refresh, log out; every step
+as documented."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ def test_a_first_session_on_the_phone_through_lambda(app_config):
     assert seen["quiz"].status == 201 and seen["quiz"].body["questions"]
     marked = seen["quiz_marked"].body
     assert seen["quiz_marked"].status == 200 and marked["submitted"] and marked["score"] == marked["total"] > 0
+    chat = seen["chat"].body
+    assert seen["chat"].status == 201 and [m["role"] for m in chat["messages"]] == ["learner", "tutor"]
+    assert chat["messages"][1]["text"] and seen["chat_follow_up"].status == 201
+    assert seen["chat_follow_up"].body["role"] == "tutor" and seen["chat_follow_up"].body["text"]
     assert seen["refresh"].status == 200 and client.access_token != seen["old_access_after_refresh"]
     assert seen["after_refresh"].status == 200 and seen["after_refresh"].body["email"] == "mo@example.com"
     assert seen["log_out"].status == 204
