@@ -121,4 +121,5 @@ def report():
     pdf = learner_report(learner(), service("store"), service("dashboard"), service("tutor"),
                          current_app.config.get("REPORT_FONT"), datetime.now(UTC))
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": 'attachment; filename="codelearn-progress-report.pdf"'})
+                    headers={"Content-Disposition": 'attachment; filename="codelearn-progress-report.pdf"',
+                             "Cache-Control": "no-store"})  # as the page's: a learner's data, never cached

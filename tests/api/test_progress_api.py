@@ -1,10 +1,11 @@
 """Progress through /api/v1: the dashboard's data, achievements, activity, the streak (in the learner's
-time zone) and the JSON export, each what the dashboard and account pages show for
-the same learner (one DashboardService, one DataRights); only with a token, and only the learner's
-own."""
+time zone), the PDF report and the JSON export, each what the dashboard and account pages show for
+the same learner (one DashboardService, one report, one DataRights); only with a token, and only the
+learner's own."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -80,6 +81,20 @@ def test_a_time_zone_change_moves_the_streak(app, client, ada):
     client.patch(f"{API}/account", json={"time_zone": "America/New_York"}, headers=ada.headers)
     streak = get(client, ada, "/progress/streak").json
     assert (streak["current"], streak["time_zone"]) == (1, "America/New_York")
+
+
+def test_the_report_is_the_pages_pdf(app, client, ada, history):
+    from pypdf import PdfReader
+
+    answer = client.get(f"{API}/progress/report", headers=ada.headers)
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.headers["Cache-Control"] == "no-store"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.data)).pages)
+    page_pdf = on_the_pages(app, ada).get("/account/report.pdf").data
+    page_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(page_pdf)).pages)
+    assert "Current streak: 5 days" in text and text == page_text
+    refused = client.get(f"{API}/progress/report")
+    assert refused.status_code == 401 and refused.json["error"]["code"] == "authentication_required"
 
 
 def test_the_export_is_the_pages_document_and_only_the_learners_own(app, client, ada, history):
