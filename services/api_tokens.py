@@ -170,8 +170,9 @@ class ApiTokens:
     def _pair(self, refresh_token: str, session: Session, user: User, issued: datetime) -> TokenPair:
         """The pair as of `issued`: the same moment gives the same access token, byte for byte."""
         expires = int(issued.timestamp()) + self.settings.access_minutes * 60
-        payload = _b64(json.dumps({"sid": session.id, "exp": expires}, separators=(",", ":"), sort_keys=True)
-                       .encode())
+        # `gen` names the refresh token the pair came with: two rotations in one second still differ.
+        claims = {"sid": session.id, "exp": expires, "gen": _hash(refresh_token)[:12]}
+        payload = _b64(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode())
         signature = _b64(hmac.new(self._access_key, f"{ACCESS_PREFIX}.{payload}".encode(), hashlib.sha256).digest())
         return TokenPair(f"{ACCESS_PREFIX}.{payload}.{signature}", refresh_token,
                          datetime.fromtimestamp(expires, tz=issued.tzinfo), user)

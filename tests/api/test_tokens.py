@@ -54,8 +54,9 @@ def test_refresh_rotates_and_a_retry_within_the_grace_gets_the_same_pair(app, cl
     assert first.json["refresh_token"] != ada.refresh_token
     assert (retry.json["access_token"], retry.json["refresh_token"]) == (first.json["access_token"],
                                                                         first.json["refresh_token"])
-    following = _refresh(client, first.json["refresh_token"])
+    following = _refresh(client, first.json["refresh_token"])  # in the same second, most likely
     assert following.status_code == 200 and following.json["refresh_token"] != first.json["refresh_token"]
+    assert len({ada.access_token, first.json["access_token"], following.json["access_token"]}) == 3
 
 
 def test_a_replayed_refresh_token_after_the_grace_revokes_the_whole_family(app, client, ada):
