@@ -5,6 +5,7 @@ enforced). Endpoints added later are covered without editing this file."""
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,12 +32,13 @@ _serving: dict[str, object] = {}  # the module's app: schemathesis may ask for a
 def _app():
     if "app" not in _serving:
         folder = Path(tempfile.mkdtemp(prefix="codelearn-schemathesis-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # also when the test is deselected
         app = create_app({"INSTANCE_PATH": str(folder / "instance"), "SECRET_KEY": "test-secret-key",
                           "BCRYPT_ROUNDS": 4, "LOG_LEVEL": "CRITICAL", "SIGNUPS_PER_ADDRESS_PER_HOUR": 100_000})
         app.config["TESTING"] = True
         user = app.extensions["codelearn.accounts"].register(API_LEARNER, API_PASSWORD, "Fuzz", lambda token: token)
         app.extensions["codelearn.store"].update_user(user.id, verified=True)
-        _serving.update(app=app, folder=folder)
+        _serving["app"] = app
     return _serving["app"]
 
 
@@ -44,7 +46,6 @@ def _app():
 def fuzzed_app():
     yield _app()
     _serving.pop("app").extensions["codelearn.store"].close()
-    shutil.rmtree(_serving.pop("folder"), ignore_errors=True)
 
 
 # Loaded at collection from the app's own /api/v1/openapi.json (schemathesis's fixture-based lazy
