@@ -106,21 +106,22 @@ def page(browser):
     assert not errors, f"browser console errors (CSP violations included): {errors}"
 
 
+def check_both_widths(page, name: str) -> None:
+    """The page at 1280 and 390 px, each shot kept, neither scrolling sideways, axe finding nothing
+    serious; the viewport goes back to 1280 px after."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 860 if width > 800 else 844})
+        screenshot(page, f"{name}-{width}")
+        assert overflow(page) is None, f"{name} scrolls sideways at {width} px: {overflow(page)}"
+        found = blocking(run_axe(page))
+        assert not found, f"{name} at {width} px:\n{describe(found)}"
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+
 @pytest.fixture
 def both_widths(page):
-    """`both_widths(name)`: the page at 1280 and 390 px, each shot kept, neither scrolling sideways, axe
-    finding nothing serious; the viewport goes back to 1280 px after."""
-
-    def check(name: str) -> None:
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 860 if width > 800 else 844})
-            screenshot(page, f"{name}-{width}")
-            assert overflow(page) is None, f"{name} scrolls sideways at {width} px: {overflow(page)}"
-            found = blocking(run_axe(page))
-            assert not found, f"{name} at {width} px:\n{describe(found)}"
-        page.set_viewport_size({"width": 1280, "height": 860})
-
-    return check
+    """`both_widths(name)`: check_both_widths on this test's page."""
+    return lambda name: check_both_widths(page, name)
 
 
 def screenshot(page, name: str) -> Path:

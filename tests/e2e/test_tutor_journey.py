@@ -7,21 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.a11y import blocking, describe, overflow, run_axe
-from tests.e2e.conftest import log_in_learner, screenshot
+from tests.e2e.conftest import check_both_widths, log_in_learner
 
 pytestmark = pytest.mark.e2e
 
 
-def both_widths(page, name: str) -> None:
-    """Screenshots at 1280 and 390 px; at 390 nothing may scroll sideways and axe finds nothing serious."""
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 860 if width > 800 else 844})
-        screenshot(page, f"{name}-{width}")
-        assert overflow(page) is None, f"{name} scrolls sideways at {width} px: {overflow(page)}"
-        found = blocking(run_axe(page))
-        assert not found, f"{name} at {width} px:\n{describe(found)}"
-    page.set_viewport_size({"width": 1280, "height": 860})
+both_widths = check_both_widths  # (page, name); the progress journey imports it from here
 
 
 def choose(page, answers: list[int]) -> None:
