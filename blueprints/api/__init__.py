@@ -53,7 +53,7 @@ from __future__ import annotations
 import importlib
 
 from flask import Flask, Request, Response, current_app, request
-from flask.sessions import NullSession, SessionInterface, SessionMixin
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from blueprints.api import errors
 from blueprints.api.framework import OPERATIONS, PREFIX, bp
@@ -86,28 +86,19 @@ def is_api_request() -> bool:
     return _is_api_path(request.path)
 
 
-class CookieSessionOutsideApi(SessionInterface):
-    """The app's own cookie session, except under /api/v1, where none is opened: the API reads no
-    browser cookie at all (nothing there can ride on a logged-in browser), and saves the unsigning
-    and re-signing of a cookie on every API call."""
-
-    def __init__(self, pages: SessionInterface) -> None:
-        self.pages = pages
+class CookieSessionOutsideApi(SecureCookieSessionInterface):
+    """Flask's own signed-cookie session (everything but the choice below is inherited), except under
+    /api/v1, where none is opened: the API reads no browser cookie at all (nothing there can ride
+    on a logged-in browser), and saves the unsigning and re-signing of a cookie on every API call."""
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         if _is_api_path(request.path):
-            return self.pages.make_null_session(app)
-        return self.pages.open_session(app, request)
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if not self.pages.is_null_session(session):
-            self.pages.save_session(app, session, response)
-
-    def make_null_session(self, app: Flask) -> NullSession:
-        return self.pages.make_null_session(app)
-
-    def is_null_session(self, obj: object) -> bool:
-        return self.pages.is_null_session(obj)
+        if not self.is_null_session(session):  # no Set-Cookie and no Vary: Cookie on API answers
+            super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:
@@ -116,7 +107,7 @@ def init_app(app: Flask) -> None:
     for area in AREAS:
         importlib.import_module(f"blueprints.api.{area}")
     csrf.exempt(bp)  # bearer tokens only: a browser's cookies are never accepted here
-    app.session_interface = CookieSessionOutsideApi(app.session_interface)
+    app.session_interface = CookieSessionOutsideApi()
     app.register_blueprint(bp)
 
 
