@@ -80,6 +80,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     _configure_security(app, instance_path)
 
+    api.init_app(app)  # mounted first, so the request boundary below wraps API answers too
     hardening.init_app(app)
     errors.init_app(app)
     _build_services(app, instance_path)
@@ -93,7 +94,6 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     chat_pages.init_app(app)
     assistant_pages.init_app(app)
     progress.init_app(app)
-    api.init_app(app)
     identity.init_app(app)
     admin.init_app(app)
     appearance.init_app(app)

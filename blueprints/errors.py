@@ -13,8 +13,6 @@ from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from blueprints.api import is_api_request
-from blueprints.api.errors import http_error as api_http_error
 from blueprints.hardening import current_request_id
 from dal.base import StoreUnavailable
 from services.errors import RateLimited, ServiceError
@@ -87,8 +85,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if is_api_request():  # routing errors under /api/v1 (unknown path, method): the API's format
-            return api_http_error(exc)
         status = exc.code or 500
         retry_after = None
         if status == 429 and exc.response is not None:

@@ -51,9 +51,13 @@ HOW TO ADD AN ENDPOINT
 from __future__ import annotations
 
 import importlib
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from flask import Flask, Request, Response, current_app, request
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask import Flask, current_app, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import HTTPException
 
 from blueprints.api import errors
 from blueprints.api.framework import OPERATIONS, PREFIX, bp
@@ -82,33 +86,70 @@ def _is_api_path(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
-def is_api_request() -> bool:
-    return _is_api_path(request.path)
+class NoCookieSession(SecureCookieSessionInterface):
+    """The API reads no browser cookie and sets none: nothing there can ride on a logged-in
+    browser (so no CSRF surface), and no cookie is unsigned or signed on an API call. Flask then
+    gives each request its null session, which refuses writes."""
+
+    def open_session(self, app: Flask, request: Any) -> None:
+        return None
+
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        return None
 
 
-class CookieSessionOutsideApi(SecureCookieSessionInterface):
-    """Flask's own signed-cookie session (everything but the choice below is inherited), except under
-    /api/v1, where none is opened: the API reads no browser cookie at all (nothing there can ride
-    on a logged-in browser), and saves the unsigning and re-signing of a cookie on every API call."""
+def build_api_app(pages: Flask) -> Flask:
+    """The API's own Flask app over the pages app's settings and services (one config, one set of
+    extensions: the same store, AI layer and limits), with no cookie session and only the API's
+    routes and error format."""
+    for area in AREAS:
+        importlib.import_module(f"blueprints.api.{area}")
+    api = Flask(pages.import_name, static_folder=None)
+    api.config = pages.config
+    api.extensions = pages.extensions
+    api.session_interface = NoCookieSession()
+    api.register_error_handler(HTTPException, errors.http_error)  # routing errors (unknown path, method)
+    api.register_blueprint(bp)
+    api.pages_app = pages  # page links in mails and answers (framework.page_url)
+    return api
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        if _is_api_path(request.path):
-            return self.make_null_session(app)
-        return super().open_session(app, request)
 
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if not self.is_null_session(session):  # no Set-Cookie and no Vary: Cookie on API answers
-            super().save_session(app, session, response)
+class ApiMount:
+    """WSGI, inside the request boundary (request id, security headers, request log): requests
+    under /api/v1 go to the API app, built on the first of them; the rest to the pages. Building it
+    registers ~55 routes, whose compiling by Werkzeug cost ~40 ms that a Lambda cold start serving
+    a page no longer pays (bench.package)."""
+
+    def __init__(self, pages: Flask, pages_wsgi: Callable) -> None:
+        self.pages = pages
+        self.pages_wsgi = pages_wsgi
+        self._api: Flask | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def api(self) -> Flask:
+        if self._api is None:
+            with self._lock:
+                if self._api is None:
+                    self._api = build_api_app(self.pages)
+        return self._api
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if _is_api_path(environ.get("PATH_INFO", "")):
+            return self.api.wsgi_app(environ, start_response)
+        return self.pages_wsgi(environ, start_response)
 
 
 def init_app(app: Flask) -> None:
-    from blueprints.login import csrf
-
-    for area in AREAS:
-        importlib.import_module(f"blueprints.api.{area}")
-    csrf.exempt(bp)  # bearer tokens only: a browser's cookies are never accepted here
-    app.session_interface = CookieSessionOutsideApi()
-    app.register_blueprint(bp)
+    """Mount the API on `app` (call before the request boundary wraps it, so API answers get it too)."""
+    mount = ApiMount(app, app.wsgi_app)
+    app.extensions["codelearn.api_mount"] = mount
+    app.wsgi_app = mount
 
 
-__all__ = ["OPERATIONS", "PREFIX", "init_app", "is_api_request"]
+def api_app(pages: Flask) -> Flask:
+    """The API app mounted on `pages` (built now if no API request has built it yet)."""
+    return pages.extensions["codelearn.api_mount"].api
+
+
+__all__ = ["OPERATIONS", "PREFIX", "api_app", "init_app"]

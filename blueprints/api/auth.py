@@ -7,9 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import url_for
-
-from blueprints.api.framework import client_user_agent, current_session, endpoint, learner
+from blueprints.api.framework import client_user_agent, current_session, endpoint, learner, page_url
 from blueprints.api.schemas import ACCEPTED, BOOLEAN, DONE, TOKENS, USER, obj, text
 from blueprints.deps import accounts, service
 from blueprints.hardening import client_address
@@ -24,7 +22,7 @@ CHECK_EMAIL = "If the address can be used, a message is on its way to it: open i
 
 
 def _link(endpoint_name: str):
-    return lambda token: url_for(endpoint_name, token=token, _external=True)
+    return lambda token: page_url(endpoint_name, token=token)
 
 
 def user_json(user) -> dict[str, Any]:
@@ -50,8 +48,8 @@ def register(body: dict[str, Any]):
     instead): sign-up never tells who has an account. A confirmation link is mailed."""
     accounts().register(body["email"], body["password"], body.get("display_name", ""),
                         _link("auth.verify_email"), ip=client_address(),
-                        login_url=url_for("auth.login", _external=True),
-                        forgot_url=url_for("auth.forgot_password", _external=True))
+                        login_url=page_url("auth.login"),
+                        forgot_url=page_url("auth.forgot_password"))
     return {"status": "accepted", "message": CHECK_EMAIL}
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from blueprints.api.errors import ApiError
 from blueprints.api.schemas import Schema
@@ -129,3 +129,10 @@ def current_session() -> Session:
 
 def client_user_agent() -> str:
     return request.headers.get("User-Agent", "")
+
+
+def page_url(endpoint_name: str, **values: Any) -> str:
+    """The absolute URL of one of the site's pages (links in mails lead to pages), built with the
+    pages app's routes for this request's host and mount point, as url_for would on a page."""
+    pages = current_app.pages_app  # set by blueprints.api.build_api_app
+    return pages.url_map.bind_to_environ(request.environ).build(endpoint_name, values, force_external=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from blueprints.api import api_app
 from tests.api.conftest import API
 from tests.conftest import csrf_token, login, register
 from tests.web.test_route_security import REQUIRED_HEADERS
@@ -24,7 +25,7 @@ def _dump(app) -> list[str]:
 
 
 def _api_rules(app):
-    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(API + "/")]
+    return [rule for rule in api_app(app).url_map.iter_rules() if rule.rule.startswith(API + "/")]
 
 
 def _url(rule) -> str:

@@ -11,7 +11,7 @@ import fastjsonschema
 import jsonschema_rs
 from openapi_spec_validator import validate as validate_openapi
 
-from blueprints.api import OPERATIONS, PREFIX
+from blueprints.api import OPERATIONS, PREFIX, api_app
 from blueprints.api.openapi import openapi_path
 
 
@@ -29,7 +29,7 @@ def test_the_document_is_valid_openapi_3_1(client):
 
 def test_every_api_route_is_in_the_document_with_its_schemas(app, client):
     document = _document(client)
-    routes = [(rule.rule, method) for rule in app.url_map.iter_rules() if rule.rule.startswith(PREFIX + "/")
+    routes = [(rule.rule, method) for rule in api_app(app).url_map.iter_rules() if rule.rule.startswith(PREFIX + "/")
               for method in rule.methods - {"HEAD", "OPTIONS"}]
     assert len(routes) >= 20
     for rule, method in routes:

@@ -23,6 +23,7 @@ NOT_AT_A_COLD_START = {
     "email_validator": "compiles the RFC grammars' regular expressions, ~20 ms",
     "apispec": "the OpenAPI document's builder, only for /api/v1/openapi.json",
     "fastjsonschema": "the API's body validator",
+    "blueprints.api.lessons": "the API app, built on the first /api/v1 request: ~55 routes to compile, ~40 ms",
     "authlib": "identity-provider sign-in, with cryptography: 190-380 ms",
     "fsrs": "review scheduling",
     "fpdf": "the PDF report, with fontTools",

@@ -13,12 +13,7 @@ def test_cookie_csrf_and_login_machinery_are_the_frameworks_own(app):
 
     from blueprints.login import login_manager
 
-    # The API's subclass only chooses not to open a session under /api/v1; signing, cookie
-    # attributes and saving are Flask's, inherited as they are.
-    interface = type(app.session_interface)
-    assert isinstance(app.session_interface, SecureCookieSessionInterface)
-    overridden = {name for name in vars(interface) if callable(vars(interface)[name])}
-    assert overridden <= {"open_session", "save_session"}, overridden
+    assert type(app.session_interface) is SecureCookieSessionInterface
     assert app.jinja_env.globals["csrf_token"] is generate_csrf
     assert login_manager._session_identifier_generator.__module__ == "flask_login.utils"
 
