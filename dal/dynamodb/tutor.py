@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from dal.dynamodb import items, keys
+from dal.dynamodb import keys
 from dal.dynamodb.errors import ConditionFailed, TransactionCanceled
 from dal.dynamodb.table import Table, serialize
 from dal.encoding import from_iso, history_from_json, history_to_json, optional_from_iso, optional_iso, to_iso
@@ -40,18 +40,10 @@ class TutorRecords:
         return sorted((_mastery(item) for item in found), key=lambda m: m.concept_id)
 
     def get_skill_records(self, user_id: str) -> tuple[list[Mastery], list[Any]]:
-        """One query over the key range MASTERY# .. PROGRESS#: the masteries, the lesson records and,
-        between them, the progress area's few items (PROG#), which are left out here."""
-        found = self._table.query_all(
-            "PK = :pk AND SK BETWEEN :from AND :to",
-            {":pk": keys.user_partition(user_id), ":from": MASTERY_PREFIX,
-             ":to": keys.past_prefix(keys.PROGRESS_PREFIX)},
-            ConsistentRead=True,
-        )
-        masteries = sorted((_mastery(i) for i in found if i["SK"].startswith(MASTERY_PREFIX)),
-                           key=lambda m: m.concept_id)
-        progress = [items.progress_from_item(i) for i in found if i["SK"].startswith(keys.PROGRESS_PREFIX)]
-        return masteries, progress
+        """The masteries and the lesson records: the learner records' one query over MASTERY# ..
+        PROGRESS# (dal/dynamodb/progress.py), whose few progress-area items are left out here."""
+        records = self.get_learner_records(user_id)  # type: ignore[attr-defined]
+        return records.masteries, records.progress
 
     def get_masteries(self, user_id: str, concept_ids: list[str]) -> dict[str, Mastery]:
         if len(concept_ids) > MAX_MASTERY_READ:
