@@ -11,12 +11,12 @@ tells which entries are worth keeping.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 
 from dal.base import Store, StoreError
+from services.ai.batched_counts import BatchedCounts
 
 log = logging.getLogger(__name__)
 
@@ -25,34 +25,17 @@ class CacheHitCounter:
     def __init__(self, store: Store, *, batch: int = 20, max_age_s: float = 60.0,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._store = store
-        self._batch = max(1, batch)
-        self._max_age_s = max_age_s
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._pending: Counter[str] = Counter()
-        self._since = monotonic()
+        self._counts: BatchedCounts[str] = BatchedCounts(self._write, batch=batch, max_age_s=max_age_s,
+                                                         monotonic=monotonic)
 
     def record(self, key: str) -> None:
-        with self._lock:
-            self._pending[key] += 1
-            due = (sum(self._pending.values()) >= self._batch
-                   or self._monotonic() - self._since >= self._max_age_s)
-            pending = self._take() if due else None
-        if pending:
-            self._write(pending)
+        self._counts.add(key)
 
     def flush(self) -> None:
-        with self._lock:
-            pending = self._take()
-        self._write(pending)
+        self._counts.flush()
 
     def pending(self, key: str) -> int:
-        with self._lock:
-            return self._pending[key]
-
-    def _take(self) -> Counter[str]:
-        pending, self._pending, self._since = self._pending, Counter(), self._monotonic()
-        return pending
+        return self._counts.pending(key)
 
     def _write(self, pending: Counter[str]) -> None:
         for key, hits in pending.items():

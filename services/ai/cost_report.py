@@ -3,7 +3,6 @@ the month's projection against the budget, and the model/price table. Read from 
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from dal.base import Store, UsageRecord
+from services.ai.batched_counts import BatchedCounts
 from services.ai.budget import Budget, EmergencyState
 from services.ai.models import CACHE, GENERATED, LIBRARY, MODELS, NO_MODEL, PSEUDO_MODELS, ModelPrice
 from services.ai.settings import TASK_NAMES, AISettings
@@ -99,43 +99,23 @@ def record_lesson_view(store: Store, source: str, *, clock: Clock = utcnow) -> N
 
 
 class LessonViewCounter:
-    """Counts lesson views in memory and adds them to the ledger in batches.
-
-    A ledger write per page view was the lesson page's most expensive store call; one write per
-    `batch` views (or per `max_age_s` seconds, whichever comes first) keeps the figure while sparing
-    the store. A process that dies loses at most its unflushed batch: fine for a monitoring count.
-    """
+    """Counts lesson views in memory and adds them to the ledger in batches (services/ai/batched_counts):
+    a ledger write per page view was the lesson page's most expensive store call."""
 
     def __init__(self, store: Store, *, batch: int = 20, max_age_s: float = 60.0, clock: Clock = utcnow,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._store = store
-        self._batch = max(1, batch)
-        self._max_age_s = max_age_s
         self._clock = clock
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._pending: Counter[tuple[date, str]] = Counter()
-        self._since = monotonic()
+        self._counts: BatchedCounts[tuple[date, str]] = BatchedCounts(
+            self._write, batch=batch, max_age_s=max_age_s, monotonic=monotonic)
 
     def record(self, source: str) -> None:
         if source not in (LIBRARY, CACHE, GENERATED):
             raise ValueError(f"unknown lesson view source {source!r}")
-        with self._lock:
-            self._pending[(self._clock().date(), source)] += 1
-            due = (sum(self._pending.values()) >= self._batch
-                   or self._monotonic() - self._since >= self._max_age_s)
-            pending = self._take() if due else None
-        if pending:
-            self._write(pending)
+        self._counts.add((self._clock().date(), source))
 
     def flush(self) -> None:
-        with self._lock:
-            pending = self._take()
-        self._write(pending)
-
-    def _take(self) -> Counter[tuple[date, str]]:
-        pending, self._pending, self._since = self._pending, Counter(), self._monotonic()
-        return pending
+        self._counts.flush()
 
     def _write(self, pending: Counter[tuple[date, str]]) -> None:
         for (day, source), views in pending.items():
