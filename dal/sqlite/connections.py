@@ -30,13 +30,18 @@ def open_connection(path: str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -
     return connection
 
 
+class ConstraintViolated(StoreError):
+    """A UNIQUE / PRIMARY KEY constraint refused a write (e.g. an id used twice)."""
+
+
 def store_error(error: sqlite3.Error) -> StoreError | None:
     """The store's own error for a sqlite3 one (None: raise it as it is): a busy database is
-    StoreUnavailable, a foreign key to a user that does not exist (any more) NotFound."""
+    StoreUnavailable, a foreign key to a user that does not exist (any more) NotFound, any other
+    constraint ConstraintViolated."""
     if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
         return StoreUnavailable(f"sqlite: {error}")
-    if isinstance(error, sqlite3.IntegrityError) and "FOREIGN KEY" in str(error):
-        return NotFound("no such user")
+    if isinstance(error, sqlite3.IntegrityError):
+        return NotFound("no such user") if "FOREIGN KEY" in str(error) else ConstraintViolated(f"sqlite: {error}")
     return None
 
 

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from dal.base import EmailTaken, NotFound
+from dal.base import EmailTaken
 from dal.encoding import from_iso, optional_from_iso, to_iso
 from dal.progress import ActivityHour, ProgressSummary
+from dal.sqlite.connections import write_transaction
 
 _HOUR_FORMAT = "%Y-%m-%dT%H"
 
@@ -22,9 +23,8 @@ class ProgressRecords:
 
     def note_activity(self, user_id: str, at: datetime,
                       counts: dict[str, int]) -> tuple[ProgressSummary, datetime | None]:
-        connection = self._connections.get()
-        connection.execute("BEGIN IMMEDIATE")  # read and write under one lock: concurrent events add up
-        try:
+        # Read and write under one lock: concurrent events add up.
+        with write_transaction(self._connections.get()) as connection:
             found = connection.execute("SELECT * FROM progress_summaries WHERE user_id = ?", (user_id,)).fetchall()
             before = _summary(found[0]) if found else ProgressSummary(user_id)
             merged = dict(before.counts)
@@ -38,14 +38,6 @@ class ProgressRecords:
                 " first_event_at = excluded.first_event_at, last_event_at = excluded.last_event_at",
                 (user_id, json.dumps(merged), to_iso(first), to_iso(last)),
             )
-            connection.execute("COMMIT")
-        except sqlite3.IntegrityError as error:
-            connection.execute("ROLLBACK")
-            raise NotFound("no such user") from error
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
         return ProgressSummary(user_id, merged, first, last), before.last_event_at
 
     def add_activity_hour(self, user_id: str, hour: datetime, events: int, seconds: int) -> None:

@@ -17,7 +17,6 @@ from dal.base import (
     Session,
     Store,
     StoreError,
-    StoreUnavailable,
     User,
 )
 from dal.encoding import check_page_limit, decode_cursor, encode_cursor, optional_iso, to_iso, utc_now
@@ -26,7 +25,7 @@ from dal.sqlite.admin import AdminRecords
 from dal.sqlite.api_tokens import ApiTokenRecords
 from dal.sqlite.assistant import AssistantRecords
 from dal.sqlite.chat import ChatRecords
-from dal.sqlite.connections import DEFAULT_BUSY_TIMEOUT_MS, ThreadConnections
+from dal.sqlite.connections import DEFAULT_BUSY_TIMEOUT_MS, ConstraintViolated, ThreadConnections, store_error
 from dal.sqlite.identities import IdentityRecords
 from dal.sqlite.learning import LearningRecords
 from dal.sqlite.migrations import apply_migrations
@@ -54,10 +53,6 @@ _SESSION_WITH_USER = (
 )
 
 
-class ConstraintViolated(StoreError):
-    """A UNIQUE / PRIMARY KEY constraint refused a write (e.g. an id used twice)."""
-
-
 class SqliteStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords, ChatRecords, AssistantRecords,
                   IdentityRecords, AdminRecords, ApiTokenRecords, Store):
     """A Store in one SQLite database file; safe to share between the threads of a process, and
@@ -76,14 +71,11 @@ class SqliteStore(LearningRecords, TutorRecords, ProgressRecords, ReviewRecords,
         releases the write lock, once its rows are consumed)."""
         try:
             return self._connections.get().execute(sql, params).fetchall()
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
-                raise StoreUnavailable(f"sqlite: {error}") from error
-            raise
-        except sqlite3.IntegrityError as error:
-            if "FOREIGN KEY" in str(error):  # an item of a user that does not exist (any more)
-                raise NotFound("no such user") from error
-            raise ConstraintViolated(f"sqlite: {error}") from error
+        except sqlite3.Error as error:
+            translated = store_error(error)
+            if translated is None:
+                raise
+            raise translated from error
 
     def init_schema(self) -> None:
         apply_migrations(self._connections.get())

@@ -156,6 +156,7 @@ def _multi_statement_writes(store, user_id: str, now: datetime) -> dict:
     return {
         "review cards": lambda: store.add_review_cards(
             [ReviewCard(user_id, "concept:for-loops", "concept", "python-loops", now, scheduler={})]),
+        "progress summary": lambda: store.note_activity(user_id, now, {"lesson_completed": 1}),
         "masteries": lambda: store.save_masteries(
             [Mastery(user_id, "for-loops", 0.4, evidence=1, recent="P", history=[(now, 0.4)], updated_at=now)]),
     }
