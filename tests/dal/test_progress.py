@@ -107,6 +107,7 @@ def _one_of_everything(store, user_id: str, now: datetime) -> None:
                                                  now + timedelta(days=30), "x = 1", {"summary": "fine"}))
     store.create_refresh_token(RefreshToken(f"r-{user_id}", f"s-{user_id}", user_id, now, now + timedelta(days=30)))
     store.add_identity(IdentityLink(user_id, "google", f"sub-{user_id}", "learner@example.com", now))
+    store.name_in_audit(f"pseudonym-of-{user_id[:6]}", user_id)  # who an admin action's pseudonym is
 
 
 def test_the_export_holds_one_of_everything_without_secrets(store, now):
@@ -129,6 +130,7 @@ def test_deleting_an_account_leaves_nothing_with_the_learners_id(store, now, tmp
     assert store.get_user(user.id) is None and store.get_session(f"s-{user.id}", now) is None
     assert not any(store.user_items(user.id).values())
     assert _stored_text_with(store, user.id) == []
+    assert store.audit_names([f"pseudonym-of-{user.id[:6]}"]) == {}  # the trail keeps the bare pseudonym
     assert store.list_achievements(other.id) and store.list_activity_hours(other.id)  # the other learner's stay
     store.erase_user(user.id)  # deleting twice changes nothing
 
