@@ -99,7 +99,31 @@ def _json_body() -> Any:
     body = request.get_json(silent=True)
     if body is None and data.strip() != b"null":
         raise ApiError(400, "The request body is not valid JSON.", code="invalid_json")
+    where = _lone_surrogate_at(body)
+    if where is not None:
+        message = "not text: it holds a lone UTF-16 surrogate"
+        raise ApiError(422, f"The request body is not valid: {where} is {message}.",
+                       details={"fields": {where: message}})
     return body
+
+
+def _lone_surrogate_at(value: Any, path: str = "") -> str | None:
+    """The first field whose text holds half of a UTF-16 pair (JSON can spell "\\udce9"; no store,
+    parser or model takes it), as a dotted path, or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "body"
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and _lone_surrogate_at(key) is not None:
+            return path or "body"
+        found = _lone_surrogate_at(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 # --- who is asking ------------------------------------------------------------------------------

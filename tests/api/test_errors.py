@@ -88,3 +88,15 @@ def test_service_exceptions_map_to_their_status(app, client, ada, monkeypatch, r
         assert int(answer.headers["Retry-After"]) == error["details"]["retry_after"]
     if status in (403, 409):
         assert error["message"] == str(raised)
+
+
+def test_text_with_a_lone_surrogate_is_422_on_every_endpoint_and_nothing_is_stored(app, client, ada):
+    """JSON lets a body spell half of a UTF-16 pair ("\\udce9"); no store, parser or model takes it."""
+    body = '{"code": "name = \\"caf\\udce9\\""}'
+    answer = client.put(f"{API}/lessons/python-variables/draft", data=body, content_type="application/json",
+                        headers=ada.headers)
+    error = _error(answer, 422, "validation_failed")
+    assert error["details"]["fields"] == {"code": "not text: it holds a lone UTF-16 surrogate"}
+    assert app.extensions["codelearn.store"].get_lesson_record(ada.user_id, "python-variables").draft is None
+    nested = '{"answers": [{"text": "\\ud800"}]}'
+    assert client.post(f"{API}/auth/login", data=nested, content_type="application/json").status_code == 422

@@ -127,7 +127,7 @@ def test_another_learners_card_is_a_404_and_stays_due(app, client, ada, reviews)
     grace = other_learner(app)
     assert post(client, grace, "/reviews/answer", right_body(reviews, ada, item)).status_code == 404
     unreadable = {**right_body(reviews, ada, item), "card_id": item["card_id"] + "\udce9"}
-    assert post(client, ada, "/reviews/answer", unreadable).status_code == 404  # no card, not a 500
+    assert post(client, ada, "/reviews/answer", unreadable).status_code == 422  # not text: refused, not a 500
     assert get(client, ada, "/reviews/due").json["next"] == item
 
 
