@@ -54,7 +54,11 @@ def test_optimize_says_the_complexity_before_and_after_and_generate_offline_plan
     both_widths("77-assistant-optimize")
 
     page.get_by_label("Write code from a description").check()
-    page.get_by_label("What the code should do (for writing code)").fill("frobnicate the quux widgets")
+    described = page.get_by_label("What the code should do (for writing code)")
+    for field in (described, page.get_by_label("The error or wrong result (for debugging)")):
+        styled = field.evaluate("e => [getComputedStyle(e).borderRadius, getComputedStyle(e).paddingLeft]")
+        assert styled == ["10px", "12.8px"]  # the app's field style (.field input), as every form's
+    described.fill("frobnicate the quux widgets")
     page.get_by_role("button", name="Ask the assistant").click()
     page.get_by_role("heading", name="Write code from a description").wait_for()
     answer = page.locator(".assistant-answer").inner_text()
