@@ -6,22 +6,14 @@ and sets no cookie; CORS only for configured origins."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 from blueprints.api import api_app
 from tests.api.conftest import API
 from tests.conftest import csrf_token, login, register
+from tests.store_rows import store_rows
 from tests.web.test_route_security import REQUIRED_HEADERS
 
 PUBLIC_VALUES = {"lesson_id": "python-variables", "concept_id": "variables"}
 OPEN_ENDPOINTS = {"api.meta_openapi_document"}  # besides the auth area's sign-up, login, refresh ...
-
-
-def _dump(app) -> list[str]:
-    path = app.config["SQLITE_PATH"] or Path(app.instance_path) / "codelearn.sqlite3"
-    with sqlite3.connect(path) as connection:
-        return [line for line in connection.iterdump() if not line.startswith(("BEGIN", "COMMIT"))]
 
 
 def _api_rules(app):
@@ -52,14 +44,14 @@ def test_a_logged_in_browsers_cookies_open_no_api_route_and_change_nothing(app, 
     register(client)
     assert login(client).status_code == 302
     token = csrf_token(client, "/dashboard")  # even with the page's CSRF token
-    before = _dump(app)
+    before = store_rows(app)
     for rule in _token_rules(app):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             answer = client.open(_url(rule), method=method, json={"code": "city = 1\n"},
                                  headers={"X-CSRFToken": token, "Origin": "http://localhost"})
             assert answer.status_code == 401, f"{method} {rule.rule} with cookies: {answer.status_code}"
             assert answer.json["error"]["code"] == "authentication_required"
-    assert _dump(app) == before
+    assert store_rows(app) == before
 
 
 def test_api_answers_carry_the_security_headers_and_set_no_cookie(app, client):

@@ -10,11 +10,10 @@ and concepts are the same for everyone).
 from __future__ import annotations
 
 import re
-import sqlite3
-from pathlib import Path
 from urllib.parse import quote
 
 from tests.api.conftest import API, api_learner
+from tests.store_rows import owned_values, store_rows
 
 PUBLIC_ARGUMENTS = {"lesson_id", "concept_id"}
 PUBLIC_VALUES = {"lesson_id": "python-variables", "concept_id": "variables"}
@@ -41,30 +40,6 @@ def _example(operation: dict) -> dict | None:
     return body["content"]["application/json"].get("example", {}) if body else None
 
 
-def _database(app) -> Path:
-    return Path(app.config["SQLITE_PATH"] or Path(app.instance_path) / "codelearn.sqlite3")
-
-
-def _rows_of(app, user_id: str) -> list[str]:
-    with sqlite3.connect(_database(app)) as connection:
-        return sorted(line for line in connection.iterdump() if user_id in line)
-
-
-def _owned_values(app, user_id: str) -> set[str]:
-    """Every text value in rows of the owner's (sessions, drafts, conversations ...)."""
-    values: set[str] = set()
-    with sqlite3.connect(_database(app)) as connection:
-        tables = [t for (t,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            columns = [c[1] for c in connection.execute(f"PRAGMA table_info({table})")]
-            if "user_id" not in columns:
-                continue
-            for row in connection.execute(f"SELECT * FROM {table} WHERE user_id = ?", (user_id,)):  # noqa: S608
-                values.update(v for v in row if isinstance(v, str) and v != user_id and 0 < len(v) <= 128
-                              and "/" not in v and "\n" not in v)
-    return values
-
-
 def _id_taking(operations):
     return [(path, method, op) for path, method, op in operations if _arguments(path) - PUBLIC_ARGUMENTS]
 
@@ -80,10 +55,10 @@ def test_another_learner_gets_404_for_every_id_of_the_owner(app, client):
     for path, method, operation in operations:  # the owner makes one of each thing
         if _arguments(path) <= PUBLIC_ARGUMENTS and method != "GET" and operation["tags"][0] not in NOT_THINGS:
             client.open(_url(path, PUBLIC_VALUES), method=method, json=_example(operation), headers=owner.headers)
-    owned = sorted(_owned_values(app, owner.user_id))
+    owned = sorted(owned_values(app, owner.user_id, keep=lambda v: "/" not in v and "\n" not in v))
     assert owned, "the owner has ids to ask for"
     other = api_learner(app, "eve@example.com")
-    owners_rows = _rows_of(app, owner.user_id)
+    owners_rows = sorted(store_rows(app, owner.user_id))
     checked = 0
     for path, method, operation in _id_taking(operations):
         for value in owned:
@@ -93,5 +68,5 @@ def test_another_learner_gets_404_for_every_id_of_the_owner(app, client):
             assert answer.json["error"]["code"] == "not_found"
             checked += 1
     assert checked >= len(owned)
-    assert _rows_of(app, owner.user_id) == owners_rows, "another learner changed the owner's data"
+    assert sorted(store_rows(app, owner.user_id)) == owners_rows, "another learner changed the owner's data"
     assert client.get(f"{API}/account", headers=owner.headers).status_code == 200  # still logged in

@@ -14,12 +14,10 @@ another learner's ids are 404 (test_idor.py), and the same security headers (tes
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import PASSWORD, csrf_token, verified_learner
+from tests.store_rows import owned_values, store_rows
 from tests.web.lessons_helpers import LESSON
 
 API_PREFIX = "/api/v1"
@@ -45,31 +43,6 @@ def _public_values(app) -> dict[str, str]:
 
 def _url(rule, values: dict[str, str], default: str = "no-such-id") -> str:
     return rule.build({name: values.get(name, default) for name in rule.arguments}, append_unknown=False)[1]
-
-
-def _database(app) -> Path:
-    return Path(app.config["SQLITE_PATH"] or Path(app.instance_path) / "codelearn.sqlite3")
-
-
-def _dump(app, user_id: str | None = None) -> list[str]:
-    """Every row of the store (or only those holding `user_id`), as SQL text."""
-    with sqlite3.connect(_database(app)) as connection:
-        rows = [line for line in connection.iterdump() if not line.startswith(("BEGIN", "COMMIT"))]
-    return [row for row in rows if user_id is None or user_id in row]
-
-
-def _owned_values(app, user_id: str) -> set[str]:
-    """Every text value in rows of the learner's (their sessions, attempts, records ...)."""
-    values: set[str] = set()
-    with sqlite3.connect(_database(app)) as connection:
-        tables = [t for (t,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            columns = [c[1] for c in connection.execute(f"PRAGMA table_info({table})")]
-            if "user_id" not in columns:
-                continue
-            for row in connection.execute(f"SELECT * FROM {table} WHERE user_id = ?", (user_id,)):  # noqa: S608
-                values.update(v for v in row if isinstance(v, str) and v != user_id and 0 < len(v) <= 128)
-    return values
 
 
 def _learner(app, email: str):
@@ -102,10 +75,10 @@ def test_no_state_changing_request_without_a_csrf_token_is_served(app, as_json):
     client, owner = _learner(app, "ada@example.com")
     _make_things(app, client)
     public = _public_values(app)
-    owned = sorted(_owned_values(app, owner.id))
+    owned = sorted(owned_values(app, owner.id))
     for rule, method in _state_changing(app):
         url = _url(rule, public, default=owned[0] if owned else "no-such-id")
-        before = _dump(app)
+        before = store_rows(app)
         if as_json:
             response = client.open(url, method=method, json={"code": "city = 1\n"},
                                    headers={"Accept": "application/json"})
@@ -113,7 +86,7 @@ def test_no_state_changing_request_without_a_csrf_token_is_served(app, as_json):
             response = client.open(url, method=method, data={"code": "city = 1\n", "email": "x@example.com",
                                                              "password": PASSWORD})
         assert response.status_code == 400, f"{method} {rule.rule} without a CSRF token: {response.status_code}"
-        assert _dump(app) == before, f"{method} {rule.rule} without a CSRF token changed the store"
+        assert store_rows(app) == before, f"{method} {rule.rule} without a CSRF token changed the store"
 
 
 # --- ownership ---------------------------------------------------------------------------------------
@@ -128,12 +101,12 @@ def test_there_are_routes_taking_ids_to_check(app):
 def test_another_learner_gets_404_or_403_for_every_id_of_the_owner(app):
     owner_client, owner = _learner(app, "ada@example.com")
     _make_things(app, owner_client)
-    owned = _owned_values(app, owner.id)
+    owned = owned_values(app, owner.id)
     assert owned, "the owner has ids to ask for"
     other, _ = _learner(app, "eve@example.com")
     token = csrf_token(other, "/dashboard")
     public = _public_values(app)
-    owners_rows = _dump(app, owner.id)
+    owners_rows = store_rows(app, owner.id)
     for rule in _owned_rules(app):
         private = set(rule.arguments) - PUBLIC_ARGUMENTS
         for value in sorted(owned):
@@ -142,7 +115,7 @@ def test_another_learner_gets_404_or_403_for_every_id_of_the_owner(app):
                 response = other.open(url, method=method, data={"csrf_token": token, "code": "city = 1\n"})
                 assert response.status_code in (403, 404), \
                     f"{method} {url} by another learner answered {response.status_code}"
-    assert _dump(app, owner.id) == owners_rows, "another learner changed the owner's data"
+    assert store_rows(app, owner.id) == owners_rows, "another learner changed the owner's data"
     assert owner_client.get("/dashboard").status_code == 200  # still logged in
 
 
