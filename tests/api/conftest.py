@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
@@ -45,3 +48,15 @@ def api_learner(app, email: str = "ada@example.com", *, verified: bool = True) -
 @pytest.fixture
 def ada(app) -> ApiLearner:
     return api_learner(app, "ada@example.com")
+
+
+@contextmanager
+def tokens_clock_moved(app, **delta) -> Iterator[None]:
+    """The app's token service sees its clock `delta` later inside the block (expiry, the refresh grace)."""
+    tokens = app.extensions["codelearn.api_tokens"]
+    real_clock = tokens._clock
+    tokens._clock = lambda: real_clock() + timedelta(**delta)
+    try:
+        yield
+    finally:
+        tokens._clock = real_clock

@@ -3,9 +3,7 @@ server-side sessions (logout, "log out everywhere", password change and reset en
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from tests.api.conftest import API, api_login
+from tests.api.conftest import API, api_login, tokens_clock_moved
 from tests.conftest import PASSWORD, csrf_token, last_link, login, register
 
 
@@ -38,18 +36,13 @@ def test_a_tampered_or_foreign_token_is_refused(app, client, ada):
 
 
 def test_an_expired_access_token_is_refused_and_a_refresh_brings_a_working_one(app, client, ada):
-    tokens = app.extensions["codelearn.api_tokens"]
-    real_clock = tokens._clock
-    tokens._clock = lambda: real_clock() + timedelta(minutes=16)
-    try:
+    with tokens_clock_moved(app, minutes=16):
         expired = client.get(f"{API}/account", headers=ada.headers)
         assert expired.status_code == 401 and expired.json["error"]["code"] == "token_expired"
         fresh = _refresh(client, ada.refresh_token)
         assert fresh.status_code == 200
         again = client.get(f"{API}/account", headers={"Authorization": f"Bearer {fresh.json['access_token']}"})
         assert again.status_code == 200
-    finally:
-        tokens._clock = real_clock
 
 
 def test_refresh_rotates_and_a_retry_within_the_grace_gets_the_same_pair(app, client, ada):
@@ -67,12 +60,8 @@ def test_refresh_rotates_and_a_retry_within_the_grace_gets_the_same_pair(app, cl
 def test_a_replayed_refresh_token_after_the_grace_revokes_the_whole_family(app, client, ada):
     tokens = app.extensions["codelearn.api_tokens"]
     rotated = _refresh(client, ada.refresh_token).json
-    real_clock = tokens._clock
-    tokens._clock = lambda: real_clock() + timedelta(seconds=tokens.settings.refresh_grace_seconds + 5)
-    try:
+    with tokens_clock_moved(app, seconds=tokens.settings.refresh_grace_seconds + 5):
         replay = _refresh(client, ada.refresh_token)
-    finally:
-        tokens._clock = real_clock
     assert replay.status_code == 401 and replay.json["error"]["code"] == "refresh_token_reused"
     # The thief's and the learner's tokens of that login are all dead now.
     assert _refresh(client, rotated["refresh_token"]).status_code == 401

@@ -4,9 +4,7 @@ rest — where no foreign key removes a session's refresh tokens, the live-sessi
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from tests.api.conftest import API, api_learner, api_login
+from tests.api.conftest import API, api_learner, api_login, tokens_clock_moved
 from tests.dal.test_app_on_dynamodb import dynamo_app  # noqa: F401 - the fixture, on both DynamoDB backends
 
 __all__ = ["dynamo_app"]
@@ -27,12 +25,8 @@ def test_tokens_rotate_replay_and_die_with_their_sessions_on_dynamodb(dynamo_app
     assert client.get(f"{API}/lessons", headers=headers).status_code == 200
 
     tokens = dynamo_app.extensions["codelearn.api_tokens"]
-    real_clock = tokens._clock
-    tokens._clock = lambda: real_clock() + timedelta(seconds=tokens.settings.refresh_grace_seconds + 5)
-    try:
+    with tokens_clock_moved(dynamo_app, seconds=tokens.settings.refresh_grace_seconds + 5):
         replay = _refresh(client, ada.refresh_token)
-    finally:
-        tokens._clock = real_clock
     assert replay.status_code == 401 and replay.json["error"]["code"] == "refresh_token_reused"
     assert _refresh(client, first.json["refresh_token"]).status_code == 401
     assert client.get(f"{API}/lessons", headers=headers).status_code == 401
