@@ -96,3 +96,13 @@ def learner(app, client):
     response = login(client)
     assert response.status_code == 302
     return user
+
+
+@pytest.fixture
+def reviews(app):
+    """The app's ReviewService with its clock stopped at the test's start (tests/review_clock.move_clock
+    moves it)."""
+    service = app.extensions["codelearn.reviews"]
+    start = service.now()
+    service.clock = lambda: start
+    return service

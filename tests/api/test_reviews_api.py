@@ -4,30 +4,16 @@ learner's card a 404, bad answers a 422; the JSON says what the review page says
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from tests.api.area_helpers import get, on_the_pages, other_learner, post
+from tests.review_clock import move_clock
 from tests.web.lessons_helpers import LESSON, SOLUTION
 
 
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "REVIEW_FUZZ": False}
-
-
-@pytest.fixture
-def reviews(app):
-    service = app.extensions["codelearn.reviews"]
-    start = service.now()
-    service.clock = lambda: start
-    return service
-
-
-def move_clock(reviews, **delta) -> None:
-    moved = reviews.now() + timedelta(**delta)
-    reviews.clock = lambda: moved
 
 
 def complete_lesson(client, who) -> None:

@@ -11,14 +11,10 @@ import pytest
 
 from services.reviews.scheduling import AGAIN
 from tests.e2e.conftest import log_in_learner
+from tests.review_clock import move_clock
 
 pytestmark = pytest.mark.e2e
 LESSON = "python-variables"
-
-
-def move_clock(reviews, **delta) -> None:
-    moved = reviews.now() + timedelta(**delta)
-    reviews.clock = lambda: moved
 
 
 def current_item(reviews, user_id: str):

@@ -12,6 +12,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from tests.conftest import csrf_token, verified_learner
+from tests.review_clock import move_clock
 from tests.web.lessons_helpers import LESSON, SOLUTION, post_form
 
 _TOKEN = re.compile(r'name="token" value="([^"]+)"')
@@ -20,19 +21,6 @@ _TOKEN = re.compile(r'name="token" value="([^"]+)"')
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "REVIEW_FUZZ": False}
-
-
-@pytest.fixture
-def reviews(app):
-    service = app.extensions["codelearn.reviews"]
-    start = service.now()
-    service.clock = lambda: start
-    return service
-
-
-def move_clock(reviews, **delta) -> None:
-    moved = reviews.now() + timedelta(**delta)
-    reviews.clock = lambda: moved
 
 
 def shown(client):
