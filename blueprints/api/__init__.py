@@ -57,16 +57,12 @@ from typing import Any
 
 from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.exceptions import HTTPException
 
 from blueprints.api import errors
 from blueprints.api.framework import OPERATIONS, PREFIX, bp
 
 # Each area's module registers its endpoints on import; add yours here.
 AREAS = ("openapi", "auth", "lessons", "account", "tutor", "reviews", "chat", "assistant", "progress")
-
-errors.register(bp)
-
 
 @bp.after_request
 def _cross_origin(response):
@@ -108,7 +104,7 @@ def build_api_app(pages: Flask) -> Flask:
     api.config = pages.config
     api.extensions = pages.extensions
     api.session_interface = NoCookieSession()
-    api.register_error_handler(HTTPException, errors.http_error)  # routing errors (unknown path, method)
+    errors.register(api)
     api.register_blueprint(bp)
     api.pages_app = pages  # page links in mails and answers (framework.page_url)
     return api

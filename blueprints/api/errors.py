@@ -11,7 +11,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from blueprints.hardening import current_request_id
@@ -97,21 +97,23 @@ def http_error(exc: HTTPException) -> Response:
     return error_response(status if status in CODES else 400, None, details=details, headers=headers)
 
 
-def register(bp: Blueprint) -> None:
-    @bp.errorhandler(ApiError)
+def register(api: Flask) -> None:
+    """On the API's own app: its views' errors and its routing errors (unknown path, method) alike."""
+
+    @api.errorhandler(ApiError)
     def api_error(exc: ApiError):
         return error_response(exc.status, str(exc), code=exc.code, details=exc.details, headers=exc.headers)
 
-    bp.register_error_handler(ServiceError, service_error)
-    bp.register_error_handler(HTTPException, http_error)
+    api.register_error_handler(ServiceError, service_error)
+    api.register_error_handler(HTTPException, http_error)
 
-    @bp.errorhandler(StoreUnavailable)
+    @api.errorhandler(StoreUnavailable)
     def store_unavailable(exc: StoreUnavailable):
         log.warning("store unavailable", extra={"reason": str(exc)})
         details, headers = _retry(STORE_RETRY_AFTER_SECONDS)
         return error_response(503, None, details=details, headers=headers)
 
-    @bp.errorhandler(Exception)
+    @api.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error in the API")
         return error_response(500)
